@@ -1,0 +1,46 @@
+# The two commands: `make demo` and `make test`. Both set themselves up from this repository's
+# own files: a Python 3.11 virtualenv in .venv, the pinned dependencies, and the two s3a jars.
+SHELL := /bin/bash
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+JARS   := .cache/jars/.complete
+
+.PHONY: demo test setup lint unit integration notebooks bench synth clean
+
+setup: $(STAMP) $(JARS)
+
+$(STAMP): pyproject.toml scripts/bootstrap.sh
+	@bash scripts/bootstrap.sh $(VENV)
+	@touch $(STAMP)
+
+$(JARS): scripts/fetch_spark_jars.sh
+	@bash scripts/fetch_spark_jars.sh .cache/jars
+
+demo: setup
+	@$(VENV)/bin/datalake demo
+
+test: setup lint unit integration notebooks
+
+lint: $(STAMP)
+	@$(VENV)/bin/ruff check src infra_gen lambdas glue_jobs tests bench
+	@$(VENV)/bin/datalake synth --out build/template.json >/dev/null
+	@$(VENV)/bin/cfn-lint build/template.json && echo "cfn-lint: no errors, no warnings"
+
+unit: $(STAMP)
+	@bash scripts/pytest_tier.sh unit
+
+integration: setup
+	@bash scripts/pytest_tier.sh integration
+
+notebooks: setup
+	@bash scripts/pytest_tier.sh notebooks
+
+bench: setup
+	@$(PY) -m bench
+
+synth: $(STAMP)
+	@$(VENV)/bin/datalake synth --out build/template.json
+
+clean:
+	rm -rf build .datalake .pytest_cache

@@ -1,0 +1,1 @@
+"""Endpoints of the local cloud itself (health), not of any AWS service."""
