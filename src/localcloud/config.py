@@ -24,6 +24,8 @@ class CloudConfig:
     time_scale: float = 1.0
     # Optional fault injection settings (off by default); see docs/localcloud.md.
     faults: dict = field(default_factory=dict)
+    # Account-wide Lambda concurrency limit (AWS's default quota is 1000).
+    lambda_concurrency: int = 1000
 
     @property
     def endpoint(self) -> str:

@@ -43,6 +43,9 @@ class LocalCloud:
         self._server = None
         self._thread: threading.Thread | None = None
         self.started_at = time.time()
+        # Objects plugins publish for each other (e.g. "lambda": the runtime that invokes
+        # functions, "telemetry": the CloudWatch Logs/metrics shipper).
+        self.services: dict[str, Any] = {}
         self.plugin_names = self._install_plugins(plugins)
 
     # -- plugins -------------------------------------------------------------------------------

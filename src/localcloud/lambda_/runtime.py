@@ -1,0 +1,177 @@
+"""LambdaRuntime: invoke a function (sync, dry run) in a worker, with Lambda's limits and logs."""
+
+from __future__ import annotations
+
+import json
+import logging
+import random
+import resource
+import threading
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+from localcloud.lambda_ import logs
+from localcloud.lambda_.concurrency import ConcurrencyLimiter
+from localcloud.lambda_.errors import ResourceNotFound, TooManyRequests
+from localcloud.lambda_.functions import CodeStore, FunctionSpec, spec_from_api, split_function_ref
+from localcloud.lambda_.pool import Worker, WorkerDied, WorkerPool, WorkerTimeout
+
+_logger = logging.getLogger(__name__)
+
+NAMESPACE = "AWS/Lambda"
+
+
+@dataclass
+class InvokeResult:
+    """The outcome of one invocation, as the Invoke API reports it."""
+
+    request_id: str
+    payload: bytes
+    function_error: str | None = None  # "Unhandled" when the function failed
+    log_tail: str = ""
+    version: str = "$LATEST"
+    duration_ms: float = 0.0
+
+    @property
+    def failed(self) -> bool:
+        return self.function_error is not None
+
+
+class LambdaRuntime:
+    """Runs functions whose configuration moto holds. Thread-safe; one per LocalCloud."""
+
+    def __init__(self, client_factory, telemetry, config, *, rng: random.Random | None = None):
+        data_dir = Path(config.data_dir) / "lambda"
+        self._client = client_factory
+        self._telemetry = telemetry
+        self._config = config
+        self.code = CodeStore(data_dir / "code", config.account, config.region)
+        self._worker_logs = data_dir / "workers"
+        self.pool = WorkerPool(self._spawn)
+        self.limiter = ConcurrencyLimiter(config.lambda_concurrency)
+        self._specs: dict[str, FunctionSpec] = {}
+        self._specs_lock = threading.Lock()
+        faults = dict(config.faults or {})
+        self._kill_rate = float(faults.get("lambda_kill_rate", 0.0))
+        self._kill_after_s = float(faults.get("lambda_kill_after_ms", 50)) / 1000.0
+        self._rng = rng or random.Random(faults.get("seed"))
+
+    # -- function configuration ----------------------------------------------------------------
+    def function_spec(self, ref: str) -> FunctionSpec:
+        """The function's current spec (cached until a Lambda write API call invalidates it)."""
+        name, _qualifier = split_function_ref(ref)
+        with self._specs_lock:
+            spec = self._specs.get(name)
+        if spec is not None:
+            return spec
+        lam = self._client("lambda")
+        try:
+            spec = spec_from_api(lam.get_function(FunctionName=name))
+        except lam.exceptions.ResourceNotFoundException:
+            arn = f"arn:aws:lambda:{self._config.region}:{self._config.account}:function:{name}"
+            raise ResourceNotFound(f"Function not found: {arn}") from None
+        with self._specs_lock:
+            self._specs[name] = spec
+        return spec
+
+    def invalidate(self, name: str | None = None) -> None:
+        with self._specs_lock:
+            if name is None:
+                self._specs.clear()
+            else:
+                self._specs.pop(name, None)
+
+    # -- invoke --------------------------------------------------------------------------------
+    def invoke(self, ref: str, payload: bytes, request_id: str | None = None,
+               client_context: str | None = None) -> InvokeResult:
+        """Run the function once, synchronously. Throttling raises TooManyRequests."""
+        spec = self.function_spec(ref)
+        request_id = request_id or str(uuid.uuid4())
+        dims = {"FunctionName": spec.name}
+        try:
+            self.limiter.acquire(spec.name, spec.reserved_concurrency)
+        except TooManyRequests:
+            self._telemetry.put_metric(NAMESPACE, "Throttles", 1, "Count", dims)
+            raise
+        try:
+            result = self._run(spec, payload, request_id, client_context)
+        finally:
+            self.limiter.release(spec.name)
+        self._telemetry.put_metric(NAMESPACE, "Invocations", 1, "Count", dims)
+        self._telemetry.put_metric(NAMESPACE, "Errors", int(result.failed), "Count", dims)
+        self._telemetry.put_metric(NAMESPACE, "Duration", result.duration_ms, "Milliseconds", dims)
+        return result
+
+    def kill_running(self, ref: str) -> int:
+        """Kill the workers running `ref` right now; their invocations fail (fault injection)."""
+        name, _ = split_function_ref(ref)
+        return self.pool.kill_busy(name)
+
+    def _spawn(self, spec: FunctionSpec) -> Worker:
+        code_dir = self.code.code_dir(spec)
+        return Worker(spec, code_dir, self._config.child_env(),
+                      self._worker_logs / f"{spec.name}.log")
+
+    def _run(self, spec: FunctionSpec, payload: bytes, request_id: str,
+             client_context: str | None) -> InvokeResult:
+        init_started = time.monotonic()
+        worker = self.pool.acquire(spec)
+        init_ms = (time.monotonic() - init_started) * 1000 if worker.cold else None
+        lines = [logs.start_line(request_id, spec.version)]
+        started = time.time()
+        request = {
+            "request_id": request_id,
+            "event": payload.decode("utf-8") if payload else "",
+            "invoked_function_arn": spec.arn,
+            "deadline_ms": int((started + spec.timeout) * 1000),
+            "client_context": client_context,
+        }
+        killer = self._maybe_schedule_kill(worker)
+        try:
+            answer = worker.invoke(request, spec.timeout)
+            body, error = answer["payload"].encode(), (None if answer["ok"] else "Unhandled")
+            lines.extend(logs.split_output(answer.get("logs") or ""))
+        except WorkerTimeout:
+            lines.append(logs.timeout_line(request_id, spec.timeout))
+            body, error = json.dumps(logs.timeout_payload(request_id, spec.timeout)).encode(), \
+                "Unhandled"
+        except WorkerDied as died:
+            body = json.dumps(logs.exit_payload(request_id, died.returncode)).encode()
+            error = "Unhandled"
+            lines.append(f"RequestId: {request_id} Error: Runtime exited with error: "
+                         f"{json.loads(body)['errorMessage'].split('error: ', 1)[-1]}")
+        finally:
+            if killer is not None:
+                killer.cancel()
+            self.pool.release(worker)
+        duration_ms = (time.time() - started) * 1000
+        lines.append(logs.end_line(request_id))
+        lines.append(logs.report_line(request_id, duration_ms, spec.memory,
+                                      _max_memory_mb(), init_ms))
+        now_ms = int(time.time() * 1000)
+        for line in lines:
+            self._telemetry.put_log(spec.log_group, worker.log_stream, line, now_ms)
+        return InvokeResult(request_id, body, error, "\n".join(lines)[-4096:], spec.version,
+                            duration_ms)
+
+    def _maybe_schedule_kill(self, worker: Worker) -> threading.Timer | None:
+        if self._kill_rate <= 0 or self._rng.random() >= self._kill_rate:
+            return None
+        _logger.warning("fault injection: killing %s's worker mid-invocation", worker.spec.name)
+        timer = threading.Timer(self._kill_after_s, worker.terminate)
+        timer.daemon = True
+        timer.start()
+        return timer
+
+    def close(self) -> None:
+        self.pool.close()
+
+    def health(self) -> dict:
+        return {"status": "running", "workers": self.pool.counts()}
+
+
+def _max_memory_mb() -> int:
+    # Peak RSS of the worker children is not tracked per invocation; report the children's peak.
+    return max(1, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024)
