@@ -96,7 +96,8 @@ def validate_data(source: str, data: dict) -> list[FieldError]:
     for error in sorted(
         validator.iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path]
     ):
-        errors.extend(_field_errors(error))
+        # jsonschema reports `required` once per missing name, each with the whole list.
+        errors.extend(e for e in _field_errors(error) if e not in errors)
     return errors
 
 

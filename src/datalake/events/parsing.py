@@ -130,8 +130,9 @@ def _check_depth(value: Any, field: str) -> None:
 
 
 def _parse_text(text: str) -> Any:
-    # Guard the parser itself against pathological nesting before it recurses.
-    if _max_depth_of_text(text) > MAX_NESTING_DEPTH + 2:
+    # Guard the parser itself against pathological nesting before it recurses (generous, so the
+    # exact per-event check below can name the event that is too deep).
+    if _max_depth_of_text(text) > 2 * MAX_NESTING_DEPTH + 2:
         raise EventError(
             400,
             "body",
