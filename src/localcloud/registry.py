@@ -41,6 +41,13 @@ class _Route:
 
 
 @dataclass
+class _Interceptor:
+    service: str
+    match: Matcher
+    intercept: Callable[[ApiCall], Response | None]
+
+
+@dataclass
 class _Observer:
     service: str
     match: Matcher
@@ -54,6 +61,7 @@ class Registry:
         self.operations: dict[tuple[str, str], Handler] = {}
         self.routes: list[_Route] = []
         self.observers: list[_Observer] = []
+        self.interceptors: list[_Interceptor] = []
         self.health_checks: dict[str, Callable[[], dict]] = {}
         self.starters: list[Callable[[], None]] = []
         self.stoppers: list[Callable[[], None]] = []
@@ -71,6 +79,18 @@ class Registry:
         """Call `observer(call, response)` after moto answered a matching call successfully."""
         matcher = (lambda c, op=match: c.operation == op) if isinstance(match, str) else match
         self.observers.append(_Observer(service, matcher, observer))
+
+    def intercept(
+        self, service: str, match: str | Matcher, fn: Callable[[ApiCall], Response | None]
+    ) -> None:
+        """Call `fn(call)` before a matching call reaches an operation handler or moto; a
+        Response it returns is the answer, None lets the call go on (latency, fault injection)."""
+        matcher = (lambda c, op=match: c.operation == op) if isinstance(match, str) else match
+        self.interceptors.append(_Interceptor(service, matcher, fn))
+
+    def matching_interceptors(self, call: ApiCall) -> list[Callable[[ApiCall], Response | None]]:
+        return [i.intercept for i in self.interceptors
+                if i.service == call.service and i.match(call)]
 
     def health(self, name: str, check: Callable[[], dict]) -> None:
         self.health_checks[name] = check

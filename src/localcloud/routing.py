@@ -30,6 +30,9 @@ class ApiCall:
     protocol: str = "rest"  # json | query | cbor | rest
     region: str = "us-east-1"
     route_params: dict[str, str] = field(default_factory=dict)
+    # Header (name, value) pairs as received: original case, repeated names kept.
+    raw_headers: list[tuple[str, str]] = field(default_factory=list)
+    remote_addr: str = "127.0.0.1"
 
     def json(self) -> Any:
         """The request body as JSON ({} when empty)."""

@@ -74,6 +74,8 @@ class LocalCloud:
             request.method, request.path, environ.get("QUERY_STRING", ""),
             dict(request.headers), body,
         )
+        call.raw_headers = list(request.headers.items())
+        call.remote_addr = request.remote_addr or "127.0.0.1"
         try:
             response = self.dispatch(call, environ)
         except AwsError as error:
@@ -94,6 +96,10 @@ class LocalCloud:
             handler, params = found
             call.route_params = params
             return handler(call)
+        for intercept in self.registry.matching_interceptors(call):
+            early = intercept(call)
+            if early is not None:
+                return early
         handler = self.registry.operations.get((call.service or "", call.operation or ""))
         if handler:
             return handler(call)
