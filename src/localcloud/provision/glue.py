@@ -1,0 +1,256 @@
+"""AWS::Glue::Database, Table, Crawler and Job through the Glue API.
+
+Where the endpoint lacks an Update* operation (moto implements no UpdateCrawler/UpdateJob), an
+update deletes and re-creates the resource under the same name, all properties applied.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from localcloud.provision.base import (
+    Provisioned,
+    ResourceHandler,
+    as_float,
+    as_int,
+    compact,
+    ignore_missing,
+    is_unimplemented,
+    tag_dict,
+)
+
+_logger = logging.getLogger(__name__)
+
+
+def _catalog(props: dict[str, Any]) -> dict[str, Any]:
+    return compact(CatalogId=props.get("CatalogId"))
+
+
+class DatabaseHandler(ResourceHandler):
+    type_name = "AWS::Glue::Database"
+    properties = frozenset({"CatalogId", "DatabaseInput", "DatabaseName"})
+    required = frozenset({"CatalogId", "DatabaseInput"})
+    replace_on = frozenset({"CatalogId"})
+
+    def create(self, ctx, props):
+        database = dict(props["DatabaseInput"])
+        database.setdefault("Name", props.get("DatabaseName") or ctx.physical_name(255, True, "_"))
+        ctx.client("glue").create_database(DatabaseInput=database, **_catalog(props))
+        return Provisioned(database["Name"])
+
+    def update(self, ctx, current, old, new):
+        database = dict(new["DatabaseInput"])
+        database.setdefault("Name", current.physical_id)
+        ctx.client("glue").update_database(
+            Name=current.physical_id, DatabaseInput=database, **_catalog(new)
+        )
+        return current
+
+    def needs_replacement(self, old, new):
+        old_name = old.get("DatabaseInput", {}).get("Name")
+        new_name = new.get("DatabaseInput", {}).get("Name")
+        return old_name != new_name or super().needs_replacement(old, new)
+
+    def delete(self, ctx, current, props):
+        glue = ctx.client("glue")
+        ignore_missing(lambda: glue.delete_database(Name=current.physical_id, **_catalog(props)))
+
+
+class TableHandler(ResourceHandler):
+    type_name = "AWS::Glue::Table"
+    properties = frozenset({"CatalogId", "DatabaseName", "TableInput", "OpenTableFormatInput"})
+    required = frozenset({"CatalogId", "DatabaseName", "TableInput"})
+    replace_on = frozenset({"CatalogId", "DatabaseName", "OpenTableFormatInput"})
+
+    def create(self, ctx, props):
+        table = dict(props["TableInput"])
+        table.setdefault("Name", ctx.physical_name(255, True, "_"))
+        ctx.client("glue").create_table(
+            DatabaseName=props["DatabaseName"], TableInput=table, **_catalog(props)
+        )
+        return Provisioned(table["Name"])
+
+    def needs_replacement(self, old, new):
+        return old.get("TableInput", {}).get("Name") != new.get("TableInput", {}).get(
+            "Name"
+        ) or super().needs_replacement(old, new)
+
+    def update(self, ctx, current, old, new):
+        table = dict(new["TableInput"])
+        table.setdefault("Name", current.physical_id)
+        ctx.client("glue").update_table(
+            DatabaseName=new["DatabaseName"], TableInput=table, **_catalog(new)
+        )
+        return current
+
+    def delete(self, ctx, current, props):
+        glue = ctx.client("glue")
+        ignore_missing(
+            lambda: glue.delete_table(
+                DatabaseName=props["DatabaseName"], Name=current.physical_id, **_catalog(props)
+            )
+        )
+
+
+def crawler_request(props: dict[str, Any]) -> dict[str, Any]:
+    """CreateCrawler/UpdateCrawler keyword arguments except Name (pure)."""
+    schedule = props.get("Schedule")
+    return compact(
+        Role=props["Role"],
+        DatabaseName=props.get("DatabaseName"),
+        Description=props.get("Description"),
+        Targets=props["Targets"],
+        Schedule=schedule.get("ScheduleExpression") if isinstance(schedule, dict) else schedule,
+        Classifiers=props.get("Classifiers"),
+        TablePrefix=props.get("TablePrefix"),
+        SchemaChangePolicy=props.get("SchemaChangePolicy"),
+        RecrawlPolicy=props.get("RecrawlPolicy"),
+        LineageConfiguration=props.get("LineageConfiguration"),
+        LakeFormationConfiguration=props.get("LakeFormationConfiguration"),
+        Configuration=props.get("Configuration"),
+        CrawlerSecurityConfiguration=props.get("CrawlerSecurityConfiguration"),
+    )
+
+
+class CrawlerHandler(ResourceHandler):
+    type_name = "AWS::Glue::Crawler"
+    properties = frozenset(
+        {
+            "Name",
+            "Role",
+            "DatabaseName",
+            "Description",
+            "Targets",
+            "Schedule",
+            "Classifiers",
+            "TablePrefix",
+            "SchemaChangePolicy",
+            "RecrawlPolicy",
+            "LineageConfiguration",
+            "LakeFormationConfiguration",
+            "Configuration",
+            "CrawlerSecurityConfiguration",
+            "Tags",
+        }
+    )
+    required = frozenset({"Role", "Targets"})
+    replace_on = frozenset({"Name"})
+
+    def create(self, ctx, props):
+        name = props.get("Name") or ctx.physical_name(255)
+        ctx.client("glue").create_crawler(
+            Name=name, Tags=tag_dict(props.get("Tags")), **crawler_request(props)
+        )
+        return Provisioned(name)
+
+    def update(self, ctx, current, old, new):
+        glue = ctx.client("glue")
+        try:
+            glue.update_crawler(Name=current.physical_id, **crawler_request(new))
+        except Exception as error:
+            if not is_unimplemented(error):
+                raise
+            _logger.info("UpdateCrawler unavailable: re-creating crawler %s", current.physical_id)
+            glue.delete_crawler(Name=current.physical_id)
+            glue.create_crawler(
+                Name=current.physical_id, Tags=tag_dict(new.get("Tags")), **crawler_request(new)
+            )
+        return current
+
+    def delete(self, ctx, current, props):
+        glue = ctx.client("glue")
+        ignore_missing(lambda: glue.delete_crawler(Name=current.physical_id))
+
+
+def job_request(props: dict[str, Any]) -> dict[str, Any]:
+    """CreateJob keyword arguments except Name and Tags (pure)."""
+    command = dict(props["Command"])
+    return compact(
+        Role=props["Role"],
+        Command=command,
+        Description=props.get("Description"),
+        LogUri=props.get("LogUri"),
+        ExecutionProperty=compact(
+            MaxConcurrentRuns=as_int(props["ExecutionProperty"].get("MaxConcurrentRuns"))
+        )
+        if "ExecutionProperty" in props
+        else None,
+        DefaultArguments={k: str(v) for k, v in props.get("DefaultArguments", {}).items()} or None,
+        NonOverridableArguments=props.get("NonOverridableArguments"),
+        Connections=props.get("Connections"),
+        MaxRetries=as_int(props.get("MaxRetries")),
+        AllocatedCapacity=as_int(props.get("AllocatedCapacity")),
+        Timeout=as_int(props.get("Timeout")),
+        MaxCapacity=as_float(props.get("MaxCapacity")),
+        SecurityConfiguration=props.get("SecurityConfiguration"),
+        NotificationProperty=compact(
+            NotifyDelayAfter=as_int(props["NotificationProperty"].get("NotifyDelayAfter"))
+        )
+        if "NotificationProperty" in props
+        else None,
+        GlueVersion=props.get("GlueVersion"),
+        NumberOfWorkers=as_int(props.get("NumberOfWorkers")),
+        WorkerType=props.get("WorkerType"),
+        ExecutionClass=props.get("ExecutionClass"),
+        MaintenanceWindow=props.get("MaintenanceWindow"),
+    )
+
+
+class JobHandler(ResourceHandler):
+    type_name = "AWS::Glue::Job"
+    properties = frozenset(
+        {
+            "Name",
+            "Role",
+            "Command",
+            "Description",
+            "LogUri",
+            "ExecutionProperty",
+            "DefaultArguments",
+            "NonOverridableArguments",
+            "Connections",
+            "MaxRetries",
+            "AllocatedCapacity",
+            "Timeout",
+            "MaxCapacity",
+            "SecurityConfiguration",
+            "NotificationProperty",
+            "GlueVersion",
+            "NumberOfWorkers",
+            "WorkerType",
+            "ExecutionClass",
+            "MaintenanceWindow",
+            "Tags",
+        }
+    )
+    required = frozenset({"Role", "Command"})
+    replace_on = frozenset({"Name"})
+
+    def create(self, ctx, props):
+        name = props.get("Name") or ctx.physical_name(255)
+        ctx.client("glue").create_job(
+            Name=name, Tags=tag_dict(props.get("Tags")), **job_request(props)
+        )
+        return Provisioned(name)
+
+    def update(self, ctx, current, old, new):
+        glue = ctx.client("glue")
+        try:
+            glue.update_job(JobName=current.physical_id, JobUpdate=job_request(new))
+        except Exception as error:
+            if not is_unimplemented(error):
+                raise
+            _logger.info("UpdateJob unavailable: re-creating job %s", current.physical_id)
+            glue.delete_job(JobName=current.physical_id)
+            glue.create_job(
+                Name=current.physical_id, Tags=tag_dict(new.get("Tags")), **job_request(new)
+            )
+        return current
+
+    def delete(self, ctx, current, props):
+        glue = ctx.client("glue")
+        ignore_missing(lambda: glue.delete_job(JobName=current.physical_id))
+
+
+HANDLERS = [DatabaseHandler(), TableHandler(), CrawlerHandler(), JobHandler()]
