@@ -1,0 +1,57 @@
+"""Wires the REST API gateway into the endpoint at
+`/restapis/{api_id}/{stage}/_user_request_/{path}` (the LocalStack URL form)."""
+
+from __future__ import annotations
+
+import os
+from urllib.parse import urlencode
+
+from localcloud.apigateway.events import GatewayRequest
+from localcloud.apigateway.gateway import Gateway
+from localcloud.apigateway.sigv4 import secrets_from_moto
+from localcloud.apigateway.state import StageCache
+from localcloud.registry import Response
+from localcloud.telemetry import telemetry_for
+
+ORDER = 30
+USER_REQUEST_PATH = (
+    r"^/restapis/(?P<api_id>[^/]+)/(?P<stage>[^/]+)/_user_request_(?P<path>/.*)?$"
+)
+
+
+def install(cloud) -> None:
+    stages = StageCache(cloud.client)
+    own_keys = {os.environ.get("AWS_ACCESS_KEY_ID", "test"):
+                os.environ.get("AWS_SECRET_ACCESS_KEY", "test")}
+    gateway = Gateway(stages, lambda: cloud.services["lambda"], telemetry_for(cloud),
+                      secrets_from_moto(cloud.config.account, own_keys))
+    cloud.services["apigateway"] = gateway
+    cloud.registry.route("*", USER_REQUEST_PATH, lambda call: _serve(cloud, gateway, call))
+    # Any write to API Gateway (resources, stages, keys, plans...) invalidates the cached views.
+    cloud.registry.observe("apigateway", lambda call: call.method != "GET",
+                           lambda call, response: stages.invalidate())
+    cloud.registry.health("apigateway", lambda: {"status": "running"})
+
+
+def _serve(cloud, gateway: Gateway, call) -> Response:
+    params = call.route_params
+    host = call.header("host") or f"127.0.0.1:{cloud.config.port}"
+    request = GatewayRequest(
+        method=call.method,
+        path=params.get("path") or "/",
+        headers=call.raw_headers or list(call.headers.items()),
+        query=call.query,
+        body=call.body,
+        api_id=params["api_id"],
+        stage=params["stage"],
+        account_id=cloud.config.account,
+        domain_name=host,
+        source_ip=call.remote_addr,
+    )
+    query = urlencode(call.query, doseq=True)
+    url = f"http://{host}{call.path}" + (f"?{query}" if query else "")
+    answer = gateway.handle(request, url)
+    headers: dict[str, str] = {}
+    for key, value in answer.headers:
+        headers[key] = f"{headers[key]}, {value}" if key in headers else value
+    return Response(answer.status, headers, answer.body)
