@@ -154,7 +154,7 @@ def _numeric(arg: list, value: Any) -> bool:
         return False
     if not isinstance(arg, list) or len(arg) % 2:
         raise PatternError(f"numeric matcher needs operator/value pairs: {arg}")
-    for op, bound in zip(arg[0::2], arg[1::2]):
+    for op, bound in zip(arg[0::2], arg[1::2], strict=True):
         if op not in _NUMERIC_OPS:
             raise PatternError(f"unknown numeric operator {op!r}")
         if not _NUMERIC_OPS[op](value, bound):

@@ -5,6 +5,7 @@ Nothing leaves the machine: HTTP(S) goes only to loopback and private addresses.
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import json
 import logging
@@ -196,18 +197,20 @@ class SnsDelivery:
             except queue.Empty:
                 return
             try:
-                arn, endpoint = entry["subscription_arn"], entry["endpoint"]
-                if entry["protocol"] == "lambda":
-                    result = self._send(entry, lambda: self._to_lambda(record, arn, endpoint))
-                else:
-                    result = self._send(
-                        entry, lambda: self._to_http(record, arn, endpoint, entry["protocol"], raw)
-                    )
-                self._note(record, result)
+                self._note(
+                    record,
+                    self._send(entry, functools.partial(self._deliver_async, record, entry, raw)),
+                )
             except Exception:
                 _logger.exception("SNS delivery crashed")
             finally:
                 self._queue.task_done()
+
+    def _deliver_async(self, record: dict, entry: dict, raw: bool) -> dict:
+        arn, endpoint = entry["subscription_arn"], entry["endpoint"]
+        if entry["protocol"] == "lambda":
+            return self._to_lambda(record, arn, endpoint)
+        return self._to_http(record, arn, endpoint, entry["protocol"], raw)
 
     def drain(self, timeout: float = 30) -> None:
         done = threading.Event()
