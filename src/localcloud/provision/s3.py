@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any
 
@@ -12,6 +13,7 @@ from localcloud.provision.base import (
     as_bool,
     as_int,
     compact,
+    error_code,
     ignore_missing,
     json_text,
     tag_list,
@@ -305,15 +307,7 @@ class BucketHandler(ResourceHandler):
             ),
             (
                 "LoggingConfiguration",
-                lambda v: s3.put_bucket_logging(
-                    Bucket=name,
-                    BucketLoggingStatus={
-                        "LoggingEnabled": compact(
-                            TargetBucket=v.get("DestinationBucketName", name),
-                            TargetPrefix=v.get("LogFilePrefix", ""),
-                        )
-                    },
-                ),
+                lambda v: put_bucket_logging(s3, name, v),
                 lambda: s3.put_bucket_logging(Bucket=name, BucketLoggingStatus={}),
             ),
             (
@@ -338,6 +332,47 @@ class BucketHandler(ResourceHandler):
                 ),
             ),
         ]
+
+
+def put_bucket_logging(s3, name: str, config: dict[str, Any]) -> None:
+    """Apply LoggingConfiguration (server access logs to DestinationBucketName)."""
+    target = config.get("DestinationBucketName", name)
+    status = {
+        "LoggingEnabled": {"TargetBucket": target, "TargetPrefix": config.get("LogFilePrefix", "")}
+    }
+    original = _bucket_policy(s3, target)
+    equivalent = principal_objects(json.loads(original)) if original else None
+    if not original or equivalent == json.loads(original):
+        s3.put_bucket_logging(Bucket=name, BucketLoggingStatus=status)
+        return
+    # moto 5.2 quirk: its check of the target's policy crashes on `"Principal": "*"`; check
+    # against the equivalent `{"AWS": "*"}` form, then put the exact policy back.
+    s3.put_bucket_policy(Bucket=target, Policy=json.dumps(equivalent))
+    try:
+        s3.put_bucket_logging(Bucket=name, BucketLoggingStatus=status)
+    finally:
+        s3.put_bucket_policy(Bucket=target, Policy=original)
+
+
+def _bucket_policy(s3, bucket: str) -> str | None:
+    try:
+        return s3.get_bucket_policy(Bucket=bucket)["Policy"]
+    except Exception as error:
+        if error_code(error) in ("NoSuchBucketPolicy", "NoSuchBucket"):
+            return None
+        raise
+
+
+def principal_objects(policy: dict[str, Any]) -> dict[str, Any]:
+    """The same policy with each `"Principal": "*"` written as `{"AWS": "*"}` (equivalent)."""
+    statements = policy.get("Statement", [])
+    if isinstance(statements, dict):
+        statements = [statements]
+    fixed = [
+        {**st, "Principal": {"AWS": "*"}} if st.get("Principal") == "*" else st
+        for st in statements
+    ]
+    return {**policy, "Statement": fixed}
 
 
 def _canned_acl(value: str) -> str:

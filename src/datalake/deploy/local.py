@@ -1,0 +1,86 @@
+"""Deploy to and destroy from the local cloud: the generated template applied through each
+service's own API by `localcloud.provision` (moto's CloudFormation skips half the types the
+lake uses), outputs saved like the AWS deploy's, with `ApiUrl` in the local form."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+from datalake import aws, config
+
+_logger = logging.getLogger(__name__)
+
+API_STAGE = "prod"
+
+
+def local_api_url(endpoint: str, api_id: str, stage: str = API_STAGE) -> str:
+    """The stage's base URL on the local endpoint (the LocalStack convention):
+    `{endpoint}/restapis/{api_id}/{stage}/_user_request_`."""
+    return f"{endpoint.rstrip('/')}/restapis/{api_id}/{stage}/_user_request_"
+
+
+def localize_outputs(outputs: Mapping[str, Any], endpoint: str) -> dict[str, Any]:
+    """Outputs as a local user needs them: `ApiUrl` rewritten to the local endpoint."""
+    result = dict(outputs)
+    if result.get("ApiId"):
+        result["ApiUrl"] = local_api_url(endpoint, result["ApiId"])
+    return result
+
+
+def deploy(
+    stack_name: str, template: Any, parameters: Mapping[str, Any], artifacts: Any = None
+) -> dict[str, Any]:
+    """Create or update `stack_name` on the local cloud from `template` (a dict, or a
+    troposphere Template) with `parameters`; parameters that `artifacts` carries (the packaging
+    step's uploaded keys) fill in any not given. Returns the saved outputs."""
+    from localcloud.provision import deploy_stack
+
+    endpoint = aws.endpoint_url("local")
+    values = {**_artifact_parameters(artifacts), **dict(parameters or {})}
+    body = template.to_dict() if hasattr(template, "to_dict") else template
+    _logger.info("deploying stack %s to %s", stack_name, endpoint)
+    result = deploy_stack(
+        stack_name, body, values, _client, aws.region_name(), account=_account()
+    )
+    outputs = localize_outputs(result.outputs, endpoint)
+    path = config.save_outputs(stack_name, outputs)
+    _logger.info(
+        "stack %s deployed: %d created, %d updated, %d replaced, %d deleted, %d unchanged; "
+        "outputs in %s",
+        stack_name, len(result.created), len(result.updated), len(result.replaced),
+        len(result.deleted), len(result.unchanged), path,
+    )
+    return outputs
+
+
+def destroy(stack_name: str) -> None:
+    """Delete every resource of `stack_name` on the local cloud (buckets emptied first) and
+    its saved outputs."""
+    from localcloud.provision import destroy_stack
+
+    deleted = destroy_stack(stack_name, _client, aws.region_name(), account=_account())
+    path = config.outputs_path(stack_name)
+    if path.exists():
+        path.unlink()
+    _logger.info("stack %s destroyed: %d resources deleted", stack_name, len(deleted))
+
+
+def _client(service: str):
+    return aws.client(service, "local")
+
+
+def _account() -> str:
+    return _client("sts").get_caller_identity()["Account"]
+
+
+def _artifact_parameters(artifacts: Any) -> dict[str, Any]:
+    if artifacts is None:
+        return {}
+    found = artifacts.get("parameters") if isinstance(artifacts, Mapping) else getattr(
+        artifacts, "parameters", None
+    )
+    if callable(found):
+        found = found()
+    return dict(found or {})
