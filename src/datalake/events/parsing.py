@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from datalake.events.errors import EventError
@@ -210,12 +211,26 @@ def _check_batch(value: dict) -> list:
     return events
 
 
+@dataclass(frozen=True)
+class ParsedBody:
+    """The events of a request: their original texts, and whether the body was a batch."""
+
+    texts: list[str]
+    is_batch: bool
+
+
 def parse_body(body: bytes, content_type: str | None) -> list[str]:
     """The request body as the list of original event JSON texts (exact slices of the body).
 
     A body is one event object or a batch `{"events": [...]}` of 1..MAX_BATCH_EVENTS objects.
     Raises EventError (400/413/415) naming the field and rule for any request-level problem.
     """
+    return parse_request(body, content_type).texts
+
+
+def parse_request(body: bytes, content_type: str | None) -> ParsedBody:
+    """`parse_body`, also telling whether the body was a batch (error paths then read
+    `events[i].field`)."""
     check_content_type(content_type)
     text = _decode_text(body)
     value = _parse_text(text)
@@ -229,8 +244,8 @@ def parse_body(body: bytes, content_type: str | None) -> list[str]:
         )
     if "events" in value:
         events = _check_batch(value)
-        return _batch_spans(text, len(events))
+        return ParsedBody(_batch_spans(text, len(events)), True)
     _check_depth(value, "body")
     start = _WS.match(text, 0).end()
     end = len(text.rstrip(" \t\r\n"))
-    return [text[start:end]]
+    return ParsedBody([text[start:end]], False)
