@@ -1,0 +1,44 @@
+"""Installs the local Athena: every Athena operation the lake uses is answered here (moto's
+Athena returns canned results for any SQL), executed on DuckDB over the Glue catalog."""
+
+from __future__ import annotations
+
+import logging
+
+from localcloud.athena.api import AthenaApi
+from localcloud.athena.executions import ExecutionStore, WorkGroupStore
+from localcloud.athena.runner import Runner
+
+_logger = logging.getLogger(__name__)
+
+ORDER = 60
+
+
+def install(cloud) -> None:
+    executions = ExecutionStore()
+    workgroups = WorkGroupStore()
+
+    def cutoff_for(name: str) -> int | None:
+        try:
+            return workgroups.get(name).bytes_cutoff
+        except Exception:
+            return None
+
+    runner = Runner(
+        executions, cloud.client, cloud.config.data_dir / "athena-cache", cutoff_for
+    )
+    api = AthenaApi(executions, workgroups, runner, cloud.client)
+    for operation, handler in api.handlers().items():
+        cloud.registry.operation("athena", operation, handler)
+    cloud.registry.state(
+        "athena",
+        lambda: {"executions": executions.export(), "workgroups": workgroups.export()},
+        lambda data: (
+            executions.restore((data or {}).get("executions")),
+            workgroups.restore((data or {}).get("workgroups")),
+        ),
+    )
+    cloud.registry.on_stop(runner.shutdown)
+    cloud.registry.health("athena", lambda: {
+        "status": "ok", "engine": "duckdb", "workgroups": len(workgroups.list()),
+    })

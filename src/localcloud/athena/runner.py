@@ -1,0 +1,158 @@
+"""Runs query executions on a worker pool: QUEUED → RUNNING → SUCCEEDED / FAILED / CANCELLED,
+writing the result files and measured statistics."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import duckdb
+
+from localcloud.athena import results, storage
+from localcloud.athena.engine import QueryContext, ResultTable
+from localcloud.athena.errors import SYSTEM, QueryFailed, not_supported
+from localcloud.athena.executions import (
+    CANCELLED,
+    FAILED,
+    FINAL_STATES,
+    RUNNING,
+    SUCCEEDED,
+    ExecutionStore,
+    QueryExecution,
+)
+from localcloud.athena.sql import ddl, query, show, write
+from localcloud.athena.sql.diagnose import athena_error
+from localcloud.athena.sql.params import bind_parameters
+from localcloud.athena.sql.statements import classify, strip_comments
+
+_logger = logging.getLogger(__name__)
+
+_FAMILIES = {"query": query.run, "ddl": ddl.run, "show": show.run, "write": write.run}
+
+
+class Runner:
+    """A small pool of workers executing queued executions."""
+
+    def __init__(
+        self,
+        executions: ExecutionStore,
+        client: Callable[[str], object],
+        cache_dir: Path,
+        cutoff_for: Callable[[str], int | None],
+        workers: int = 4,
+        clock: Callable[[], float] = time.time,
+    ):
+        self._executions = executions
+        self._client = client
+        self._cache_dir = cache_dir
+        self._cutoff_for = cutoff_for
+        self._clock = clock
+        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="athena")
+        self._running: dict[str, duckdb.DuckDBPyConnection] = {}
+        self._lock = threading.Lock()
+
+    def submit(self, execution: QueryExecution) -> None:
+        self._pool.submit(self._run_safely, execution)
+
+    def cancel(self, execution: QueryExecution) -> None:
+        if execution.state in FINAL_STATES:
+            return
+        execution.state, execution.completed = CANCELLED, self._clock()
+        execution.reason = "Query cancelled by user"
+        execution.athena_error = QueryFailed("USER_CANCELLED", "Query cancelled by user")\
+            .athena_error()
+
+    def shutdown(self) -> None:
+        self._pool.shutdown(wait=False, cancel_futures=True)
+
+    def _run_safely(self, execution: QueryExecution) -> None:
+        try:
+            self._run(execution)
+        except Exception as error:  # a bug of ours: the query fails, the worker lives
+            _logger.exception("query %s crashed", execution.id)
+            self._fail(execution, QueryFailed(
+                "GENERIC_INTERNAL_ERROR", f"{type(error).__name__}: {error}", category=SYSTEM
+            ))
+
+    def _run(self, execution: QueryExecution) -> None:
+        if execution.state in FINAL_STATES:
+            return
+        execution.state, execution.started = RUNNING, self._clock()
+        scan = storage.Scan(
+            self._client("s3"), self._cache_dir, self._cutoff_for(execution.workgroup)
+        )
+        ctx = QueryContext(self._client("glue"), self._client("s3"), scan, execution.database)
+        began = time.perf_counter()
+        try:
+            sql = bind_parameters(execution.query, execution.execution_parameters) \
+                if execution.execution_parameters else execution.query
+            kind = classify(sql)
+            if kind is None:
+                raise _unknown_statement(sql)
+            table = _FAMILIES[kind.family](sql, ctx, execution)
+        except QueryFailed as failure:
+            execution.bytes_scanned = scan.bytes_scanned
+            execution.engine_ms = int((time.perf_counter() - began) * 1000)
+            self._fail(execution, failure)
+            return
+        except duckdb.Error as error:
+            execution.bytes_scanned = scan.bytes_scanned
+            execution.engine_ms = int((time.perf_counter() - began) * 1000)
+            self._fail(execution, athena_error(error, execution.query))
+            return
+        execution.bytes_scanned = scan.bytes_scanned
+        execution.engine_ms = int((time.perf_counter() - began) * 1000)
+        if execution.state == CANCELLED:
+            return
+        self._write_results(execution, table)
+        execution.state, execution.completed = SUCCEEDED, self._clock()
+
+    def _fail(self, execution: QueryExecution, failure: QueryFailed) -> None:
+        if execution.state == CANCELLED:
+            return
+        execution.state, execution.completed = FAILED, self._clock()
+        execution.reason = failure.reason
+        execution.athena_error = failure.athena_error()
+        execution.athena_error["ErrorMessage"] = failure.reason
+
+    def _write_results(self, execution: QueryExecution, table: ResultTable) -> None:
+        rows = [
+            [results.value_text(v, t) for v, t in zip(row, table.types)] for row in table.rows
+        ]
+        execution.columns = results.column_info(table.names, table.types)
+        execution.rows = rows
+        execution.update_count = table.update_count
+        if table.extra.get("manifest"):
+            execution.data_manifest = table.extra["manifest"]
+        utility = execution.statement_type in ("DDL", "UTILITY")
+        execution.header_row = not utility and bool(table.names)
+        if not execution.output_location:
+            return
+        base = execution.output_location.rstrip("/") + "/" + execution.id
+        s3 = self._client("s3")
+        if utility:
+            execution.result_key = base + ".txt"
+            storage.write_object(s3, execution.result_key, results.txt_bytes(rows), "text/plain")
+            return
+        execution.result_key = base + ".csv"
+        body = results.csv_bytes(table.names, rows) if table.names else b""
+        storage.write_object(s3, execution.result_key, body, "text/csv")
+        storage.write_object(
+            s3, execution.result_key + ".metadata", results.metadata_bytes(execution.columns)
+        )
+
+
+def _unknown_statement(sql: str) -> QueryFailed:
+    words = strip_comments(sql).split()
+    first = words[0].upper() if words else ""
+    known = ("EXPLAIN", "UPDATE", "DELETE", "MERGE", "VACUUM", "OPTIMIZE", "PREPARE",
+             "EXECUTE", "DEALLOCATE", "CREATE", "ALTER", "DROP", "SHOW", "GRANT", "REVOKE",
+             "USE", "SET", "RESET", "CALL")
+    if first in known:
+        return not_supported(f"The statement '{' '.join(words[:3])}'")
+    return QueryFailed("SYNTAX_ERROR", f"line 1:1: mismatched input '{words[0] if words else ''}'"
+                       ". Expecting: 'SELECT', 'WITH', 'CREATE', 'INSERT', 'SHOW', ...")
