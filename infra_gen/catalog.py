@@ -1,6 +1,7 @@
 """Catalog layer: the Glue database, the declared `raw_data` and `processed_data` tables, and
 two crawlers — one keeping those tables' partitions current (catalog targets), one discovering
-the curated datasets (S3 target)."""
+the curated datasets (S3 target). The crawlers have no schedule of their own: the ETL state
+machine starts them, hourly and daily, through EventBridge (decision 031)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,6 @@ from troposphere.glue import (
     DatabaseInput,
     RecrawlPolicy,
     S3Target,
-    Schedule,
     SchemaChangePolicy,
     SerdeInfo,
     StorageDescriptor,
@@ -25,9 +25,6 @@ from troposphere.glue import (
 )
 
 from infra_gen import names
-
-# The crawlers' own schedule (EventBridge cannot target a crawler; see decision 031).
-CRAWLER_SCHEDULE = "cron(0 * * * ? *)"
 
 RAW_COLUMNS = (("ingest_id", "string"), ("request_id", "string"), ("received_at", "string"),
                ("body", "string"))
@@ -112,7 +109,6 @@ def _lake_crawler() -> Crawler:
             Tables=[names.RAW_TABLE_NAME, names.PROCESSED_TABLE_NAME],
         )]),
         SchemaChangePolicy=SchemaChangePolicy(UpdateBehavior="LOG", DeleteBehavior="LOG"),
-        Schedule=Schedule(ScheduleExpression=CRAWLER_SCHEDULE),
         Configuration=json.dumps({
             "Version": 1.0,
             "CrawlerOutput": {"Partitions": {"AddOrUpdateBehavior": "InheritFromTable"}},
@@ -133,7 +129,6 @@ def _curated_crawler() -> Crawler:
             UpdateBehavior="UPDATE_IN_DATABASE", DeleteBehavior="LOG",
         ),
         RecrawlPolicy=RecrawlPolicy(RecrawlBehavior="CRAWL_EVERYTHING"),
-        Schedule=Schedule(ScheduleExpression=CRAWLER_SCHEDULE),
         Configuration=json.dumps({
             "Version": 1.0,
             "Grouping": {"TableGroupingPolicy": "CombineCompatibleSchemas",

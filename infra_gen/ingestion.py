@@ -143,7 +143,7 @@ def _api(template: Template) -> list:
         Model(
             "IngestRequestModel", RestApiId=api, ContentType="application/json",
             Name="IngestRequest", Description="Shape of a POST /ingest body",
-            Schema=envelope_json_schema(),
+            Schema=json.dumps(envelope_json_schema(), sort_keys=True),
         ),
         RequestValidator("IngestBodyValidator", RestApiId=api, Name="ingest-body",
                          ValidateRequestBody=True, ValidateRequestParameters=False),

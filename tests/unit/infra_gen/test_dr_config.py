@@ -1,0 +1,46 @@
+"""Disaster recovery (replication off by default) and the typed configuration."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from infra_gen import TemplateConfig
+
+
+def test_replication_is_conditional_and_off_by_default(view):
+    assert view.template["Parameters"]["ReplicationEnabled"]["Default"] == "false"
+    assert view.resources["ReplicationRole"]["Condition"] == "ReplicationOn"
+    for bucket in ("ProcessedBucket", "CuratedBucket"):
+        cond, config, absent = view.props(bucket)["ReplicationConfiguration"]["Fn::If"]
+        assert cond == "ReplicationOn" and absent == {"Ref": "AWS::NoValue"}
+        (rule,) = config["Rules"]
+        assert "-replica-${AWS::AccountId}-${ReplicaRegion}" in rule["Destination"]["Bucket"][
+            "Fn::Sub"]
+    assert "ReplicationConfiguration" not in view.props("RawBucket")
+
+
+def test_config_is_frozen():
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        TemplateConfig().glue_version = "3.0"  # type: ignore[misc]
+
+
+@pytest.mark.parametrize("params,message", [
+    ({"ApiAuthMode": "OAUTH"}, "ApiAuthMode"),
+    ({"GlueNumberOfWorkers": "1"}, "below the minimum 2"),
+    ({"RawInfrequentAccessDays": "10"}, "RawInfrequentAccessDays"),
+    ({"AthenaBytesScannedCutoff": "1000"}, "AthenaBytesScannedCutoff"),
+    ({"AlertEmail": "not-an-address"}, "AlertEmail"),
+    ({"NoSuchParameter": "1"}, "unknown template parameter"),
+    ({"LogRetentionDays": "abc"}, "expected an integer"),
+])
+def test_bad_parameters_are_refused_by_name(params, message):
+    with pytest.raises(ValueError, match=message):
+        TemplateConfig().with_params(params)
+
+
+def test_with_params_sets_defaults():
+    config = TemplateConfig().with_params({"ApiAuthMode": "IAM", "LogRetentionDays": "90"})
+    assert config.api_auth_mode == "IAM" and config.log_retention_days == 90
+    assert config.parameter_defaults()["LogRetentionDays"] == 90

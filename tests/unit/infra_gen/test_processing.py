@@ -1,0 +1,57 @@
+"""Processing layer: both Glue jobs, their sizing and the arguments the scripts read."""
+
+from __future__ import annotations
+
+import pytest
+
+RAW = "s3://${AWS::StackName}-raw-${AWS::AccountId}-${AWS::Region}/"
+PROCESSED = "s3://${AWS::StackName}-processed-${AWS::AccountId}-${AWS::Region}/"
+CURATED = "s3://${AWS::StackName}-curated-${AWS::AccountId}-${AWS::Region}/"
+WHEEL = "s3://${ArtifactsBucketName}/${PackageWheelKey}"
+
+
+def _subs(arguments: dict) -> dict:
+    return {k: v["Fn::Sub"] if isinstance(v, dict) else v for k, v in arguments.items()}
+
+
+@pytest.mark.parametrize("logical_id,name,script", [
+    ("RawToProcessedJob", "raw-to-processed", "RawToProcessedScriptKey"),
+    ("ProcessedToCuratedJob", "processed-to-curated", "ProcessedToCuratedScriptKey"),
+])
+def test_jobs_run_the_uploaded_script_on_glue_4_g1x_x2(view, logical_id, name, script):
+    job = view.props(logical_id)
+    assert job["Name"] == {"Fn::Sub": "${AWS::StackName}-" + name}
+    assert job["Command"]["Name"] == "glueetl"
+    assert job["Command"]["ScriptLocation"] == {
+        "Fn::Sub": "s3://${ArtifactsBucketName}/${" + script + "}"}
+    assert job["GlueVersion"] == {"Ref": "GlueVersion"}
+    assert job["WorkerType"] == {"Ref": "GlueWorkerType"}
+    assert job["NumberOfWorkers"] == {"Ref": "GlueNumberOfWorkers"}
+    assert job["ExecutionProperty"] == {"MaxConcurrentRuns": 1}
+    assert job["Role"] == {"Fn::GetAtt": ["GlueJobRole", "Arn"]}
+    args = _subs(job["DefaultArguments"])
+    assert args["--extra-py-files"] == WHEEL
+    assert args["--continuous-log-logGroup"] == "/aws-glue/jobs/${AWS::StackName}-" + name
+
+
+def test_raw_to_processed_arguments_are_the_contracts(view):
+    args = _subs(view.props("RawToProcessedJob")["DefaultArguments"])
+    assert args["--job-bookmark-option"] == "job-bookmark-enable"
+    assert args["--raw_path"] == RAW
+    assert args["--processed_path"] == PROCESSED + "processed_data/"
+    assert args["--quarantine_path"] == PROCESSED + "quarantine/"
+    assert "--curated_path" not in args
+
+
+def test_processed_to_curated_arguments_are_the_contracts(view):
+    args = _subs(view.props("ProcessedToCuratedJob")["DefaultArguments"])
+    assert args["--processed_path"] == PROCESSED + "processed_data/"
+    assert args["--curated_path"] == CURATED
+    assert "--raw_path" not in args
+
+
+def test_glue_log_groups_exist_for_each_job(view):
+    names = {g["Properties"]["LogGroupName"]["Fn::Sub"]
+             for g in view.of_type("AWS::Logs::LogGroup").values()}
+    assert "/aws-glue/jobs/${AWS::StackName}-raw-to-processed" in names
+    assert "/aws-glue/jobs/${AWS::StackName}-processed-to-curated" in names
