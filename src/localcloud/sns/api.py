@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import re
+from datetime import datetime, timezone
 from xml.sax.saxutils import escape
 
 from botocore.exceptions import ClientError
@@ -83,7 +85,30 @@ class SnsApi:
 
     def list_messages(self, call: ApiCall) -> Response:
         topic = (call.query.get("topic") or [None])[0]
-        since = (call.query.get("since") or [None])[0]
+        since = resolve_since((call.query.get("since") or [None])[0], self.delivery.clock.now())
         return Response.json(
             {"messages": self.delivery.messages(topic, since)}, content_type="application/json"
         )
+
+
+_DURATION = re.compile(r"^(\d+(?:\.\d+)?)\s*([smhd])$")
+_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def resolve_since(since: str | None, now: float) -> str | None:
+    """`since` as the log's timestamp text: '30m', '2h', '1d' count back from the cloud's
+    (scaled) now; ISO-8601 times are normalized to UTC."""
+    if not since:
+        return None
+    m = _DURATION.match(since.strip())
+    if m:
+        return messages.sns_timestamp(now - float(m[1]) * _UNIT_SECONDS[m[2]])
+    try:
+        when = datetime.fromisoformat(since.strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise InvalidParameter(
+            f"since={since!r}: use an ISO-8601 time or a duration such as 30m, 2h, 1d"
+        ) from None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    return messages.sns_timestamp(when.timestamp())

@@ -78,6 +78,8 @@ class ExecutionStore:
         self.clock = clock
         self._lock = threading.Lock()
         self._executions: dict[str, Execution] = {}
+        # called with each execution once it ended (metrics, status-change events)
+        self.listeners: list = []
 
     def start(
         self,
@@ -162,6 +164,11 @@ class ExecutionStore:
             branch.add("ExecutionFailed", {"error": "States.Runtime", "cause": execution.cause})
         finally:
             execution.done.set()
+            for listener in self.listeners:
+                try:
+                    listener(execution)
+                except Exception:  # a listener must not hide the execution's result
+                    _logger.exception("execution listener failed for %s", execution.arn)
 
     def _finish(
         self,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from localcloud.clock import clock_for
 from localcloud.stepfunctions.api import StepFunctionsApi
 from localcloud.stepfunctions.executions import ExecutionStore
+from localcloud.stepfunctions.notify import make_listener
 from localcloud.stepfunctions.tasks import TaskRunner
 
 ORDER = 60
@@ -15,6 +16,7 @@ def install(cloud) -> None:
     config = cloud.config
     tasks = TaskRunner(cloud.client, region=config.region, account=config.account)
     store = ExecutionStore(tasks, clock_for(cloud))
+    store.listeners.append(make_listener(cloud))
     api = StepFunctionsApi(store, lambda: cloud.client("stepfunctions"))
     for operation, handler in api.handlers().items():
         cloud.registry.operation("stepfunctions", operation, handler)
