@@ -16,7 +16,6 @@ from datalake.transforms.processed_to_curated import curated_datasets
 from datalake.transforms.raw_to_processed import (
     STATUSES,
     classify_raw,
-    exclude_quarantined,
     to_processed,
     to_quarantine,
 )
@@ -94,21 +93,21 @@ def run_raw_to_processed(
     and invalid/duplicate lines to `quarantine_path`. Returns counts per status and `read`.
 
     Safe to re-run on the same raw lines (after a crash, without a bookmark, after a reset):
-    rows already in the processed zone are recognised (same raw_key and record hash) and
-    quarantine rows already written are not written again.
+    lines already in the processed zone (same raw_key and record hash) or in the quarantine
+    (same raw_key and ingest_id) are counted as already_processed / already_quarantined and not
+    written again.
     """
     stamp = processed_at or datetime.now(timezone.utc)
     existing = read_processed(spark, processed_path)
-    classified = classify_raw(raw, existing).persist()
+    quarantined = read_quarantine(spark, quarantine_path)
+    classified = classify_raw(raw, existing, quarantined).persist()
     try:
         counts = dict.fromkeys(STATUSES, 0)
         for row in classified.groupBy("status").count().collect():
             counts[row["status"]] = row["count"]
         counts["read"] = sum(counts.values())
-        quarantine = exclude_quarantined(
-            to_quarantine(classified, stamp), read_quarantine(spark, quarantine_path)
-        )
-        write_quarantine(quarantine, quarantine_path)
+        if counts["duplicate"] or counts["invalid"]:
+            write_quarantine(to_quarantine(classified, stamp), quarantine_path)
         if counts["new"]:
             write_processed(to_processed(classified, stamp), processed_path)
     finally:

@@ -6,8 +6,9 @@ against the processed zone · 6 partition columns from the EVENT time (UTC) · 7
 8/9 Parquet, partitioned write (the job). Steps 2, 4, 6 and 7 run per event in
 `records.parse_raw_record` (the same `datalake.events` code as the Lambdas).
 
-`classify_raw` gives every raw line a `status`: new, duplicate, invalid or already_processed
-(the same raw line already in the processed zone: a re-run after a crash or a bookmark reset).
+`classify_raw` gives every raw line a `status`: new, duplicate or invalid for what this run
+decides, already_processed / already_quarantined for a raw line an earlier run already wrote
+(a re-run after a crash, without bookmarks, or after a bookmark reset).
 """
 
 from __future__ import annotations
@@ -40,7 +41,14 @@ STATUS_NEW = "new"
 STATUS_DUPLICATE = "duplicate"
 STATUS_INVALID = "invalid"
 STATUS_ALREADY_PROCESSED = "already_processed"
-STATUSES = (STATUS_NEW, STATUS_DUPLICATE, STATUS_INVALID, STATUS_ALREADY_PROCESSED)
+STATUS_ALREADY_QUARANTINED = "already_quarantined"
+STATUSES = (
+    STATUS_NEW,
+    STATUS_DUPLICATE,
+    STATUS_INVALID,
+    STATUS_ALREADY_PROCESSED,
+    STATUS_ALREADY_QUARANTINED,
+)
 
 
 def parse_raw(raw: DataFrame) -> DataFrame:
@@ -138,13 +146,44 @@ def dedupe_against_existing(batch: DataFrame, existing: DataFrame) -> DataFrame:
     )
 
 
-def classify_raw(raw: DataFrame, existing: DataFrame | None = None) -> DataFrame:
-    """Parse, dedupe within the run and against `existing` processed rows: PARSED_SCHEMA plus
-    `status` (one of STATUSES) for every raw line."""
-    batch = dedupe_batch(parse_raw(raw))
-    if existing is None:
-        return batch
-    return dedupe_against_existing(batch, existing)
+def mark_quarantined(classified: DataFrame, quarantine: DataFrame) -> DataFrame:
+    """Invalid or duplicate lines already in the `quarantine` (same raw_key and ingest_id)
+    become already_quarantined, so a re-run of the same raw lines does not quarantine them
+    twice."""
+    known = (
+        quarantine.select(F.col("raw_key").alias("_q_key"), F.col("ingest_id").alias("_q_id"))
+        .dropDuplicates()
+        .withColumn("_q_seen", F.lit(True))
+    )
+    condition = classified["raw_key"].eqNullSafe(known["_q_key"]) & classified[
+        "ingest_id"
+    ].eqNullSafe(known["_q_id"])
+    rejected = F.col("status").isin(STATUS_INVALID, STATUS_DUPLICATE)
+    return (
+        classified.join(known, condition, "left")
+        .withColumn(
+            "status",
+            F.when(rejected & F.col("_q_seen"), F.lit(STATUS_ALREADY_QUARANTINED)).otherwise(
+                F.col("status")
+            ),
+        )
+        .drop("_q_key", "_q_id", "_q_seen")
+    )
+
+
+def classify_raw(
+    raw: DataFrame,
+    existing: DataFrame | None = None,
+    quarantine: DataFrame | None = None,
+) -> DataFrame:
+    """Parse, dedupe within the run and against the `existing` processed rows, and recognise
+    lines already in the `quarantine`: PARSED_SCHEMA plus `status` (one of STATUSES)."""
+    classified = dedupe_batch(parse_raw(raw))
+    if existing is not None:
+        classified = dedupe_against_existing(classified, existing)
+    if quarantine is not None:
+        classified = mark_quarantined(classified, quarantine)
+    return classified
 
 
 def to_processed(classified: DataFrame, processed_at: datetime | None = None) -> DataFrame:
@@ -175,21 +214,12 @@ def to_quarantine(classified: DataFrame, quarantined_at: datetime | None = None)
     return rows.select(*columns, *QUARANTINE_PARTITIONS)
 
 
-def exclude_quarantined(quarantine: DataFrame, existing: DataFrame) -> DataFrame:
-    """Quarantine rows not already in the quarantine (same raw_key and ingest_id), so that a
-    re-run of the same raw lines does not quarantine them twice."""
-    known = existing.select("raw_key", "ingest_id").dropDuplicates()
-    condition = quarantine["raw_key"].eqNullSafe(known["raw_key"]) & quarantine[
-        "ingest_id"
-    ].eqNullSafe(known["ingest_id"])
-    return quarantine.join(known, condition, "left_anti")
-
-
 def raw_to_processed(
     raw: DataFrame,
     existing: DataFrame | None = None,
+    quarantine: DataFrame | None = None,
     processed_at: datetime | None = None,
 ) -> tuple[DataFrame, DataFrame]:
     """(processed rows to append, quarantine rows to append) for a set of raw lines."""
-    classified = classify_raw(raw, existing)
+    classified = classify_raw(raw, existing, quarantine)
     return to_processed(classified, processed_at), to_quarantine(classified, processed_at)
