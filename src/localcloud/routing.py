@@ -1,4 +1,4 @@
-"""Turn an HTTP request into an ApiCall: which AWS service and operation it is, in which protocol."""
+"""Turn an HTTP request into an ApiCall: which AWS service and operation, in which protocol."""
 
 from __future__ import annotations
 
@@ -9,10 +9,15 @@ from typing import Any
 from urllib.parse import parse_qs
 
 _SCOPE = re.compile(r"Credential=[^/]+/\d{8}/(?P<region>[^/]+)/(?P<service>[^/]+)/aws4_request")
+_FORM_SCOPE = re.compile(
+    r"[^/\s]+/\d{8}/(?P<region>[a-z0-9-]+)/(?P<service>[a-z0-9-]+)/aws4_request"
+)
 _CBOR_PATH = re.compile(r"^/service/(?P<target>[^/]+)/operation/(?P<operation>[^/]+)$")
 
 # Signing names that differ from the boto3 service name.
-_SIGNING_ALIASES = {"monitoring": "cloudwatch", "states": "stepfunctions", "execute-api": "apigateway"}
+_SIGNING_ALIASES = {
+    "monitoring": "cloudwatch", "states": "stepfunctions", "execute-api": "apigateway",
+}
 
 
 @dataclass
@@ -59,6 +64,12 @@ def identify_call(
     if "X-Amz-Credential" in call.query:
         auth = "Credential=" + call.query["X-Amz-Credential"][0]
     scope = _SCOPE.search(auth)
+    if not scope and "multipart/form-data" in headers.get("content-type", ""):
+        # A browser POST upload (presigned form) carries its credential in a form field.
+        head = body[:65536].decode("latin-1")
+        scope = _FORM_SCOPE.search(head)
+        if not scope and method == "POST" and 'name="key"' in head:  # SigV2 or unsigned form
+            call.service = "s3"
     if scope:
         call.region = scope["region"]
         call.service = _SIGNING_ALIASES.get(scope["service"], scope["service"])

@@ -46,6 +46,7 @@ class LocalCloud:
         # Objects plugins publish for each other (e.g. "lambda": the runtime that invokes
         # functions, "telemetry": the CloudWatch Logs/metrics shipper).
         self.services: dict[str, Any] = {}
+        self.plugin_errors: dict[str, str] = {}
         self.plugin_names = self._install_plugins(plugins)
 
     # -- plugins -------------------------------------------------------------------------------
@@ -56,11 +57,33 @@ class LocalCloud:
                 for m in pkgutil.iter_modules(localcloud.__path__)
                 if m.ispkg and importlib.util.find_spec(f"localcloud.{m.name}.plugin")
             ]
-        modules = [importlib.import_module(f"localcloud.{n}.plugin") for n in names]
+            strict = False
+        else:
+            strict = True
+        modules = []
+        for name in names:
+            try:
+                modules.append(importlib.import_module(f"localcloud.{name}.plugin"))
+            except Exception as error:
+                if strict:
+                    raise
+                # One broken plugin must not take the whole endpoint down: its service
+                # reports the error in /_datalake/health instead.
+                _logger.exception("plugin %s failed to import", name)
+                self.plugin_errors[name] = f"{type(error).__name__}: {error}"
         modules.sort(key=lambda m: getattr(m, "ORDER", 100))
+        installed = []
         for module in modules:
-            module.install(self)
-        return [m.__name__.split(".")[1] for m in modules]
+            name = module.__name__.split(".")[1]
+            try:
+                module.install(self)
+                installed.append(name)
+            except Exception as error:
+                if strict:
+                    raise
+                _logger.exception("plugin %s failed to install", name)
+                self.plugin_errors[name] = f"{type(error).__name__}: {error}"
+        return installed
 
     def client(self, service: str):
         """A boto3 client to this cloud itself (how plugins read and write moto's state)."""
@@ -85,8 +108,12 @@ class LocalCloud:
             response = Response(
                 *render_error(AwsError(str(error), "InternalFailure", 500), error_protocol(call))
             )
+        length = str(len(response.body))
+        if request.method == "HEAD":  # a HEAD answer has no body but the GET's length
+            length = next((v for k, v in response.headers.items()
+                           if k.lower() == "content-length"), length)
         headers = [(k, v) for k, v in response.headers.items() if k.lower() != "content-length"]
-        headers.append(("Content-Length", str(len(response.body))))
+        headers.append(("Content-Length", length))
         start_response(f"{response.status} {_reason(response.status)}", headers)
         return [response.body] if request.method != "HEAD" else [b""]
 
@@ -167,6 +194,7 @@ class LocalCloud:
             "uptime_seconds": round(time.time() - self.started_at, 1),
             "plugins": self.plugin_names,
             "services": services,
+            **({"plugin_errors": dict(self.plugin_errors)} if self.plugin_errors else {}),
         }
 
 
