@@ -307,4 +307,3 @@ class _Deployment:
             else:
                 del self.record.resources[change.logical_id]
         self.store.save(self.record)
-

@@ -15,6 +15,7 @@ from localcloud.provision.base import (
     json_text,
     tag_list,
 )
+from localcloud.provision.errors import TemplateError
 
 _logger = logging.getLogger(__name__)
 
@@ -23,10 +24,13 @@ def _attach(iam, role: str, policy_arn: str) -> None:
     try:
         iam.attach_role_policy(RoleName=role, PolicyArn=policy_arn)
     except Exception as error:
-        # moto loads AWS-managed policies only on request: record the ARN as a local copy.
-        if error_code(error) != "NoSuchEntity" or ":aws:policy/" not in policy_arn:
-            raise
-        _logger.warning("AWS-managed policy %s unknown to the local IAM; not attached", policy_arn)
+        if error_code(error) == "NoSuchEntity" and ":aws:policy/" in policy_arn:
+            # moto knows AWS-managed policies only when its IAM starts with them loaded.
+            raise TemplateError(
+                f"ManagedPolicyArns: {policy_arn} is unknown to the local IAM; start the local "
+                "cloud with MOTO_IAM_LOAD_MANAGED_POLICIES=true to have AWS-managed policies"
+            ) from error
+        raise
 
 
 def _role_name_of(role: str) -> str:

@@ -369,8 +369,7 @@ def principal_objects(policy: dict[str, Any]) -> dict[str, Any]:
     if isinstance(statements, dict):
         statements = [statements]
     fixed = [
-        {**st, "Principal": {"AWS": "*"}} if st.get("Principal") == "*" else st
-        for st in statements
+        {**st, "Principal": {"AWS": "*"}} if st.get("Principal") == "*" else st for st in statements
     ]
     return {**policy, "Statement": fixed}
 
