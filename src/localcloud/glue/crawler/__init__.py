@@ -1,0 +1,1 @@
+"""The local Glue crawler: S3 samples → Hive types → tables and partitions in the catalog."""

@@ -1,0 +1,223 @@
+"""Run one Glue job run: fetch script and py-files from S3, spark-submit, watch, record.
+
+One background thread per run. The script's stdout goes to /aws-glue/jobs/output and its
+stderr to /aws-glue/jobs/error (stream = run id); the run ends SUCCEEDED, FAILED (with the
+Python exception line as ErrorMessage), TIMEOUT or STOPPED.
+"""
+
+from __future__ import annotations
+
+import collections
+import json
+import logging
+import os
+import re
+import shutil
+import signal
+import subprocess
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+from localcloud.glue import telemetry
+from localcloud.glue.jobs import JobRun, script_argv
+from localcloud.glue.spark_submit import SHIM_PARENT, build_command
+
+_logger = logging.getLogger(__name__)
+_EXCEPTION_LINE = re.compile(r"^(?:[A-Za-z_][\w]*\.)*(?P<name>[A-Za-z_]\w*)(?P<rest>:.*)?$")
+_FLUSH_SECONDS = 2.0
+# Where the awsglue shim finds the committed bookmark and writes its commit (the same names
+# as awsglue/context.py; the shim cannot import this package).
+STATE_ENV = "LOCALCLOUD_GLUE_BOOKMARK_STATE"
+COMMIT_ENV = "LOCALCLOUD_GLUE_BOOKMARK_COMMIT"
+_KILL_GRACE_SECONDS = 5.0
+
+
+class RunFailed(Exception):
+    """The run could not start (script or py-file missing): becomes its ErrorMessage."""
+
+
+@dataclass
+class RunRequest:
+    """What one run needs from its job definition."""
+
+    job: dict
+    run: JobRun
+    merged_arguments: dict[str, str]
+    timeout_seconds: float
+
+
+def error_message_from(stderr_tail: list[str], exit_code: int) -> str:
+    """The last Python exception line (`ValueError: boom`), as Glue reports ErrorMessage;
+    otherwise the process's exit code."""
+    start = None
+    for i, line in enumerate(stderr_tail):
+        if line.startswith("Traceback (most recent call last)"):
+            start = i
+    if start is not None:
+        for line in stderr_tail[start + 1:]:
+            if line and not line[0].isspace():
+                match = _EXCEPTION_LINE.match(line.split(":", 1)[0])
+                if match and ":" in line:
+                    return match["name"] + ":" + line.split(":", 1)[1]
+                return line.strip()
+    return f"Command failed with exit code {exit_code}"
+
+
+class JobRunner:
+    """Executes runs for one GlueService (which owns the run records and bookmarks)."""
+
+    def __init__(self, service: Any) -> None:
+        self._service = service
+
+    def start(self, request: RunRequest) -> threading.Thread:
+        thread = threading.Thread(
+            target=self._execute, args=(request,), name=f"glue-{request.run.run_id[:12]}",
+            daemon=True,
+        )
+        thread.start()
+        return thread
+
+    # -- one run -------------------------------------------------------------------------------
+    def _execute(self, request: RunRequest) -> None:
+        service, run = self._service, request.run
+        work = Path(service.work_dir) / "runs" / run.run_id
+        work.mkdir(parents=True, exist_ok=True)
+        logs = service.cloud.client("logs")
+        out = telemetry.LogStream(logs, telemetry.OUTPUT_LOG_GROUP, run.run_id)
+        err = telemetry.LogStream(logs, telemetry.ERROR_LOG_GROUP, run.run_id)
+        try:
+            command, env = self._prepare(request, work)
+            state, message = self._run_process(request, command, env, work, out, err)
+        except RunFailed as error:
+            err.write(str(error))
+            state, message = "FAILED", str(error)
+        except Exception as error:  # a bug of ours must still end the run
+            _logger.exception("job run %s crashed", run.run_id)
+            state, message = "FAILED", f"Local Glue executor error: {error}"
+        out.flush()
+        err.flush()
+        if state == "SUCCEEDED":
+            self._commit_bookmark(request, work)
+        service.finish_run(run, state, message)
+        shutil.rmtree(work, ignore_errors=True)
+
+    def _prepare(self, request: RunRequest, work: Path) -> tuple[list[str], dict[str, str]]:
+        service, run, args = self._service, request.run, request.merged_arguments
+        s3 = service.cloud.client("s3")
+        location = (request.job.get("Command") or {}).get("ScriptLocation")
+        if not location:
+            raise RunFailed(f"Job {run.job_name} has no Command.ScriptLocation")
+        script = _download(s3, location, work)
+        py_files = [
+            str(_download(s3, uri.strip(), work / "py-files"))
+            for uri in args.get("--extra-py-files", "").split(",") if uri.strip()
+        ]
+        state_path = work / "bookmark-state.json"
+        state_path.write_text(json.dumps(service.bookmarks.sources(run.job_name)))
+        env = service.cloud.config.child_env()
+        env["PYTHONPATH"] = os.pathsep.join(
+            [str(SHIM_PARENT)] + [p for p in [env.get("PYTHONPATH")] if p]
+        )
+        env[STATE_ENV] = str(state_path)
+        env[COMMIT_ENV] = str(work / "bookmark-commit.json")
+        env.pop("SPARK_HOME", None)  # the pyspark package's own Spark, always
+        command = build_command(
+            str(script),
+            script_argv(run.job_name, run.run_id, args),
+            service.spark,
+            service.cloud.config.endpoint,
+            (env["AWS_ACCESS_KEY_ID"], env["AWS_SECRET_ACCESS_KEY"]),
+            app_name=f"{run.job_name}-{run.run_id[:11]}",
+            py_files=py_files,
+        )
+        return command, env
+
+    def _run_process(self, request, command, env, work, out, err) -> tuple[str, str | None]:
+        service, run = self._service, request.run
+        _logger.info("job run %s: %s", run.run_id, " ".join(command[:4]))
+        process = subprocess.Popen(
+            command, cwd=work, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            stdin=subprocess.DEVNULL, start_new_session=True, text=True, errors="replace",
+        )
+        tail: collections.deque[str] = collections.deque(maxlen=400)
+        readers = [
+            threading.Thread(target=_pump, args=(process.stdout, out, None), daemon=True),
+            threading.Thread(target=_pump, args=(process.stderr, err, tail), daemon=True),
+        ]
+        for reader in readers:
+            reader.start()
+        service.set_run_state(run, "RUNNING")
+        deadline = time.monotonic() + request.timeout_seconds
+        outcome: tuple[str, str | None] | None = None
+        last_flush = time.monotonic()
+        while process.poll() is None:
+            if run.stop_requested.is_set():
+                _kill(process)
+                outcome = ("STOPPED", None)
+            elif time.monotonic() > deadline:
+                _kill(process)
+                minutes = request.run.timeout_minutes
+                outcome = ("TIMEOUT", f"Job run timed out after {minutes} minutes")
+            else:
+                run.stop_requested.wait(0.25)
+            if time.monotonic() - last_flush > _FLUSH_SECONDS:
+                out.flush()
+                err.flush()
+                last_flush = time.monotonic()
+        for reader in readers:
+            reader.join(timeout=10)
+        if outcome:
+            return outcome
+        if process.returncode == 0:
+            return "SUCCEEDED", None
+        return "FAILED", error_message_from(list(tail), process.returncode)
+
+    def _commit_bookmark(self, request: RunRequest, work: Path) -> None:
+        run = request.run
+        option = request.merged_arguments.get("--job-bookmark-option", "job-bookmark-disable")
+        path = work / "bookmark-commit.json"
+        if option != "job-bookmark-enable" or not path.exists():
+            return  # no job.commit(): as on AWS, the bookmark does not move
+        sources = json.loads(path.read_text())
+        self._service.bookmarks.commit(run.job_name, run.run_id, run.attempt, sources)
+
+
+def _pump(stream, sink: telemetry.LogStream, tail: collections.deque | None) -> None:
+    for line in stream:
+        line = line.rstrip("\n")
+        sink.write(line)
+        if tail is not None:
+            tail.append(line)
+    stream.close()
+
+
+def _kill(process: subprocess.Popen) -> None:
+    """Stop the whole process group (the JVM and its Python children)."""
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        try:
+            os.killpg(process.pid, sig)
+        except ProcessLookupError:
+            return
+        try:
+            process.wait(timeout=_KILL_GRACE_SECONDS)
+            return
+        except subprocess.TimeoutExpired:
+            continue
+
+
+def _download(s3, uri: str, folder: Path) -> Path:
+    parsed = urlparse(uri)
+    if parsed.scheme not in ("s3", "s3a") or not parsed.netloc or not parsed.path.strip("/"):
+        raise RunFailed(f"{uri!r} is not an s3:// object URI")
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / Path(parsed.path).name
+    try:
+        s3.download_file(parsed.netloc, parsed.path.lstrip("/"), str(target))
+    except Exception as error:
+        raise RunFailed(f"Cannot download {uri}: {error}") from None
+    return target
+
