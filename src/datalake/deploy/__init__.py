@@ -1,0 +1,31 @@
+"""Deploying the lake: package the code (`package`), put it in the artifacts bucket
+(`bootstrap`), then create or update the stack on AWS (`aws`) or on the local cloud (`local`,
+imported lazily because it pulls in the local provisioner)."""
+
+from datalake.deploy.aws import (
+    DeployError,
+    DeployTimeout,
+    MissingCredentials,
+    Waiting,
+    deploy_stack,
+    destroy_stack,
+    empty_bucket,
+)
+from datalake.deploy.bootstrap import artifacts_bucket_name, bootstrap, ensure_bucket
+from datalake.deploy.package import Artifact, Artifacts, package_all
+
+__all__ = [
+    "Artifact",
+    "Artifacts",
+    "DeployError",
+    "DeployTimeout",
+    "MissingCredentials",
+    "Waiting",
+    "artifacts_bucket_name",
+    "bootstrap",
+    "deploy_stack",
+    "destroy_stack",
+    "empty_bucket",
+    "ensure_bucket",
+    "package_all",
+]
