@@ -47,19 +47,27 @@ def transform_input(transformer: dict, event: dict, rule_name: str = "", rule_ar
         except TargetError:
             values[name] = None  # AWS substitutes null for a path that selects nothing
     template = transformer.get("InputTemplate", "")
-    is_json = template.strip()[:1] in ("{", "[")
+    stripped = template.strip()
+    in_string = stripped[:1] == '"'  # the whole template is one JSON string
+    is_json = stripped[:1] in ("{", "[")
 
     def substitute(match: re.Match) -> str:
         name = match[1]
         if name not in values:
             return match[0]
         value = values[name]
-        before = template[match.start() - 1 : match.start()]
-        after = template[match.end() : match.end() + 1]
-        quoted = before == '"' and after == '"'
-        if isinstance(value, str) and (quoted or not is_json):
-            return json.dumps(value)[1:-1] if is_json else value
-        return json.dumps(value)
+        text = value if isinstance(value, str) else json.dumps(value)
+        if in_string:
+            return json.dumps(text)[1:-1]
+        quoted = (
+            template[match.start() - 1 : match.start()] == '"'
+            and template[match.end() : match.end() + 1] == '"'
+        )
+        if is_json:
+            return (
+                json.dumps(value)[1:-1] if isinstance(value, str) and quoted else json.dumps(value)
+            )
+        return text
 
     return _PLACEHOLDER.sub(substitute, template)
 
