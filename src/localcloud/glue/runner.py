@@ -24,6 +24,7 @@ from urllib.parse import urlparse
 
 from localcloud.glue import telemetry
 from localcloud.glue.jobs import JobRun, script_argv
+from localcloud.glue.spark_events import read_task_counts
 from localcloud.glue.spark_submit import SHIM_PARENT, build_command
 
 _logger = logging.getLogger(__name__)
@@ -31,6 +32,7 @@ _EXCEPTION_LINE = re.compile(r"^(?:[A-Za-z_][\w]*\.)*(?P<name>[A-Za-z_]\w*)(?P<r
 _FLUSH_SECONDS = 2.0
 # Where the awsglue shim finds the committed bookmark and writes its commit (the same names
 # as awsglue/context.py; the shim cannot import this package).
+CONTINUOUS_LOG_GROUP = "/aws-glue/jobs/logs-v2"
 STATE_ENV = "LOCALCLOUD_GLUE_BOOKMARK_STATE"
 COMMIT_ENV = "LOCALCLOUD_GLUE_BOOKMARK_COMMIT"
 _KILL_GRACE_SECONDS = 5.0
@@ -83,29 +85,38 @@ class JobRunner:
 
     # -- one run -------------------------------------------------------------------------------
     def _execute(self, request: RunRequest) -> None:
-        service, run = self._service, request.run
+        service, run, args = self._service, request.run, request.merged_arguments
         work = Path(service.work_dir) / "runs" / run.run_id
         work.mkdir(parents=True, exist_ok=True)
         logs = service.cloud.client("logs")
         out = telemetry.LogStream(logs, telemetry.OUTPUT_LOG_GROUP, run.run_id)
         err = telemetry.LogStream(logs, telemetry.ERROR_LOG_GROUP, run.run_id)
+        sinks = [out, err]
+        if args.get("--enable-continuous-cloudwatch-log") == "true":
+            # Continuous logging: the driver's whole output in one more group, stream = run id.
+            group = args.get("--continuous-log-logGroup") or CONTINUOUS_LOG_GROUP
+            sinks.append(telemetry.LogStream(logs, group, run.run_id))
+        events_dir = work / "spark-events" if "--enable-metrics" in args else None
         try:
-            command, env = self._prepare(request, work)
-            state, message = self._run_process(request, command, env, work, out, err)
+            command, env = self._prepare(request, work, err, events_dir)
+            state, message = self._run_process(request, command, env, work, sinks)
         except RunFailed as error:
             err.write(str(error))
             state, message = "FAILED", str(error)
         except Exception as error:  # a bug of ours must still end the run
             _logger.exception("job run %s crashed", run.run_id)
             state, message = "FAILED", f"Local Glue executor error: {error}"
-        out.flush()
-        err.flush()
+        for sink in sinks:
+            sink.flush()
         if state == "SUCCEEDED":
             self._commit_bookmark(request, work)
-        service.finish_run(run, state, message)
+        task_counts = read_task_counts(events_dir) if events_dir else None
+        service.finish_run(run, state, message, task_counts)
         shutil.rmtree(work, ignore_errors=True)
 
-    def _prepare(self, request: RunRequest, work: Path) -> tuple[list[str], dict[str, str]]:
+    def _prepare(
+        self, request: RunRequest, work: Path, err: telemetry.LogStream, events_dir: Path | None
+    ) -> tuple[list[str], dict[str, str]]:
         service, run, args = self._service, request.run, request.merged_arguments
         s3 = service.cloud.client("s3")
         location = (request.job.get("Command") or {}).get("ScriptLocation")
@@ -113,8 +124,8 @@ class JobRunner:
             raise RunFailed(f"Job {run.job_name} has no Command.ScriptLocation")
         script = _download(s3, location, work)
         py_files = [
-            str(_download(s3, uri.strip(), work / "py-files"))
-            for uri in args.get("--extra-py-files", "").split(",") if uri.strip()
+            str(_download(s3, uri, work / "py-files", as_zip=True))
+            for uri in python_file_uris(args, err.write)
         ]
         state_path = work / "bookmark-state.json"
         state_path.write_text(json.dumps(service.bookmarks.sources(run.job_name)))
@@ -125,6 +136,14 @@ class JobRunner:
         env[STATE_ENV] = str(state_path)
         env[COMMIT_ENV] = str(work / "bookmark-commit.json")
         env.pop("SPARK_HOME", None)  # the pyspark package's own Spark, always
+        conf = {}
+        if events_dir is not None:
+            events_dir.mkdir(parents=True, exist_ok=True)
+            conf = {
+                "spark.eventLog.enabled": "true",
+                "spark.eventLog.dir": events_dir.as_uri(),
+                "spark.eventLog.compress": "false",
+            }
         command = build_command(
             str(script),
             script_argv(run.job_name, run.run_id, args),
@@ -133,10 +152,11 @@ class JobRunner:
             (env["AWS_ACCESS_KEY_ID"], env["AWS_SECRET_ACCESS_KEY"]),
             app_name=f"{run.job_name}-{run.run_id[:11]}",
             py_files=py_files,
+            conf=conf,
         )
         return command, env
 
-    def _run_process(self, request, command, env, work, out, err) -> tuple[str, str | None]:
+    def _run_process(self, request, command, env, work, sinks) -> tuple[str, str | None]:
         service, run = self._service, request.run
         _logger.info("job run %s: %s", run.run_id, " ".join(command[:4]))
         process = subprocess.Popen(
@@ -144,9 +164,10 @@ class JobRunner:
             stdin=subprocess.DEVNULL, start_new_session=True, text=True, errors="replace",
         )
         tail: collections.deque[str] = collections.deque(maxlen=400)
+        out, err, *more = sinks
         readers = [
-            threading.Thread(target=_pump, args=(process.stdout, out, None), daemon=True),
-            threading.Thread(target=_pump, args=(process.stderr, err, tail), daemon=True),
+            threading.Thread(target=_pump, args=(process.stdout, [out, *more], None), daemon=True),
+            threading.Thread(target=_pump, args=(process.stderr, [err, *more], tail), daemon=True),
         ]
         for reader in readers:
             reader.start()
@@ -165,8 +186,8 @@ class JobRunner:
             else:
                 run.stop_requested.wait(0.25)
             if time.monotonic() - last_flush > _FLUSH_SECONDS:
-                out.flush()
-                err.flush()
+                for sink in sinks:
+                    sink.flush()
                 last_flush = time.monotonic()
         for reader in readers:
             reader.join(timeout=10)
@@ -186,10 +207,30 @@ class JobRunner:
         self._service.bookmarks.commit(run.job_name, run.run_id, run.attempt, sources)
 
 
-def _pump(stream, sink: telemetry.LogStream, tail: collections.deque | None) -> None:
+def python_file_uris(args: dict[str, str], warn) -> list[str]:
+    """S3 URIs of the Python files a run needs: `--extra-py-files`, plus the S3 wheels of
+    `--additional-python-modules` (Glue pip-installs those; here they are shipped the same way
+    as py-files; PyPI names cannot be installed per run and are reported through `warn`)."""
+    uris: list[str] = []
+    for uri in args.get("--extra-py-files", "").split(","):
+        if uri.strip() and uri.strip() not in uris:
+            uris.append(uri.strip())
+    for item in args.get("--additional-python-modules", "").split(","):
+        item = item.strip()
+        if item.startswith("s3://") and item.endswith(".whl"):
+            if item not in uris:
+                uris.append(item)
+        elif item:
+            warn(f"--additional-python-modules {item}: not installed locally (the local "
+                 "runner uses the packages of its own Python environment)")
+    return uris
+
+
+def _pump(stream, sinks: list[telemetry.LogStream], tail: collections.deque | None) -> None:
     for line in stream:
         line = line.rstrip("\n")
-        sink.write(line)
+        for sink in sinks:
+            sink.write(line)
         if tail is not None:
             tail.append(line)
     stream.close()
@@ -209,12 +250,15 @@ def _kill(process: subprocess.Popen) -> None:
             continue
 
 
-def _download(s3, uri: str, folder: Path) -> Path:
+def _download(s3, uri: str, folder: Path, as_zip: bool = False) -> Path:
     parsed = urlparse(uri)
     if parsed.scheme not in ("s3", "s3a") or not parsed.netloc or not parsed.path.strip("/"):
         raise RunFailed(f"{uri!r} is not an s3:// object URI")
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / Path(parsed.path).name
+    if as_zip and target.suffix == ".whl":
+        # A wheel is a zip; named .zip, Spark puts it on the executors' sys.path as well.
+        target = target.with_suffix(".zip")
     try:
         s3.download_file(parsed.netloc, parsed.path.lstrip("/"), str(target))
     except Exception as error:

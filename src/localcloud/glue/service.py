@@ -119,13 +119,16 @@ class JobService:
         if self.runs.set_state(run, state, utc_now()):
             self._publish(run, state)
 
-    def finish_run(self, run: JobRun, state: str, message: str | None) -> None:
+    def finish_run(
+        self, run: JobRun, state: str, message: str | None, task_counts: dict | None = None
+    ) -> None:
         """Final state, then metrics, the state change event and listeners."""
         if not self.runs.set_state(run, state, utc_now(), message):
             return
         _logger.info("job run %s of %s: %s %s", run.run_id, run.job_name, state, message or "")
         telemetry.put_job_metrics(
-            self.cloud.client("cloudwatch"), run.job_name, state, run.execution_seconds
+            self.cloud.client("cloudwatch"), run.job_name, state, run.execution_seconds,
+            task_counts,
         )
         self._publish(run, state)
 

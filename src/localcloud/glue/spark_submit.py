@@ -88,10 +88,12 @@ def build_command(
     app_name: str,
     py_files: list[str] | None = None,
     python: str | None = None,
+    conf: dict[str, str] | None = None,
 ) -> list[str]:
     """The full argv: spark-submit, its options, the script and the script's arguments."""
     conf = {
         **s3a_conf(endpoint, *credentials),
+        **(conf or {}),
         "spark.pyspark.python": python or sys.executable,
         "spark.pyspark.driver.python": python or sys.executable,
         "spark.sql.session.timeZone": "UTC",

@@ -66,11 +66,15 @@ def ensure_log_group(logs_client, group: str) -> None:
         pass
 
 
-def put_job_metrics(cloudwatch, job_name: str, state: str, execution_seconds: int) -> None:
-    """Namespace `Glue`, dimension JobName: JobRunsSucceeded / JobRunsFailed (FAILED and
-    TIMEOUT count as failures; STOPPED is neither) and JobRunExecutionTime; plus Glue's own
-    `glue.driver.aggregate.numFailedTasks` (JobName, JobRunId=ALL, Type=count) so alarms
-    written for AWS see a failed run (locally: 1 per failed run, 0 per successful one)."""
+def put_job_metrics(
+    cloudwatch, job_name: str, state: str, execution_seconds: int,
+    task_counts: dict[str, int] | None = None,
+) -> None:
+    """Namespace `Glue`. Always (local convenience, dimension JobName): JobRunsSucceeded,
+    JobRunsFailed (FAILED and TIMEOUT count as failures, STOPPED as neither) and
+    JobRunExecutionTime. With `task_counts` (the job ran with --enable-metrics), Glue's own
+    job metrics `glue.driver.aggregate.numCompletedTasks|numFailedTasks|numCompletedStages|
+    elapsedTime` with dimensions JobName, JobRunId=ALL, Type=count, from Spark's event log."""
     dims = [{"Name": "JobName", "Value": job_name}]
     failed = 1.0 if state in ("FAILED", "TIMEOUT") else 0.0
     data = [
@@ -80,14 +84,17 @@ def put_job_metrics(cloudwatch, job_name: str, state: str, execution_seconds: in
         {"MetricName": "JobRunExecutionTime", "Dimensions": dims,
          "Value": float(execution_seconds), "Unit": "Seconds"},
     ]
-    if state != "STOPPED":
-        data.append({
-            "MetricName": "glue.driver.aggregate.numFailedTasks",
-            "Dimensions": dims + [
-                {"Name": "JobRunId", "Value": "ALL"}, {"Name": "Type", "Value": "count"}
-            ],
-            "Value": failed, "Unit": "Count",
-        })
+    if task_counts is not None:
+        glue_dims = dims + [
+            {"Name": "JobRunId", "Value": "ALL"}, {"Name": "Type", "Value": "count"}
+        ]
+        values = {**task_counts, "elapsedTime": execution_seconds * 1000}
+        data += [
+            {"MetricName": f"glue.driver.aggregate.{name}", "Dimensions": glue_dims,
+             "Value": float(value),
+             "Unit": "Milliseconds" if name == "elapsedTime" else "Count"}
+            for name, value in sorted(values.items())
+        ]
     try:
         cloudwatch.put_metric_data(Namespace=METRICS_NAMESPACE, MetricData=data)
     except Exception:

@@ -6,6 +6,7 @@ pyarrow filesystem for Parquet footers. `log(message)` receives Glue-style crawl
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 from collections.abc import Callable
@@ -62,7 +63,9 @@ class Crawl:
         policy = crawler.get("SchemaChangePolicy") or {}
         self.update_behavior = policy.get("UpdateBehavior") or "UPDATE_IN_DATABASE"
         self.delete_behavior = policy.get("DeleteBehavior") or "DEPRECATE_IN_DATABASE"
-        self.combine = "CombineCompatibleSchemas" in (crawler.get("Configuration") or "")
+        grouping = _configuration(crawler).get("Grouping") or {}
+        self.combine = grouping.get("TableGroupingPolicy") == "CombineCompatibleSchemas"
+        self.table_level = grouping.get("TableLevelConfiguration")
         self._created: set[str] = set()
         self._updated: set[str] = set()
 
@@ -87,7 +90,11 @@ class Crawl:
         patterns = [glob_to_regex(p) for p in target.get("Exclusions") or []]
         files = self._sample(bucket, prefix, patterns, target.get("SampleSize"))
         default = prefix.rstrip("/").rsplit("/", 1)[-1] if prefix else bucket
-        plans = plan_tables(bucket, prefix, files, default, self.combine)
+        depth = None
+        if self.table_level:
+            # TableLevelConfiguration counts the bucket as level 1.
+            depth = max(0, int(self.table_level) - 1 - len([p for p in prefix.split("/") if p]))
+        plans = plan_tables(bucket, prefix, files, default, self.combine, depth)
         names = set()
         for plan in plans:
             plan.name = table_name(plan.name, self.crawler.get("TablePrefix") or "")
@@ -274,6 +281,17 @@ class Crawl:
     def _check_stop(self) -> None:
         if self.stop.is_set():
             raise CrawlCancelled()
+
+
+def _configuration(crawler: dict) -> dict:
+    text = crawler.get("Configuration")
+    if not text:
+        return {}
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ValueError(f"Crawler Configuration is not valid JSON: {error}") from None
+    return value if isinstance(value, dict) else {}
 
 
 def _table_format(table: dict) -> str:

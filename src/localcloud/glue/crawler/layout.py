@@ -44,11 +44,18 @@ class TablePlan:
 
 def plan_tables(
     bucket: str, root_prefix: str, files: list[DataFile], default_name: str,
-    combine_compatible: bool = False,
+    combine_compatible: bool = False, table_depth: int | None = None,
 ) -> list[TablePlan]:
-    """Tables for the files under s3://bucket/root_prefix (parts relative to it)."""
+    """Tables for the files under s3://bucket/root_prefix (parts relative to it).
+
+    `table_depth` (from the crawler's TableLevelConfiguration) puts every table root that many
+    folders below the include path instead of deciding by schema similarity."""
+    groups = (
+        _group(files, 0, combine_compatible) if table_depth is None
+        else _group_at(files, table_depth)
+    )
     plans = []
-    for depth, group in _group(files, 0, combine_compatible):
+    for depth, group in groups:
         plans.append(_plan(bucket, root_prefix, depth, group, default_name))
     _deduplicate_names(plans)
     return plans
@@ -122,6 +129,20 @@ def _group(files: list[DataFile], depth: int, combine: bool) -> list[tuple[int, 
             groups += _split_by_format(members, depth)
         else:
             groups += _group(members, depth + 1, combine)
+    return groups
+
+
+def _group_at(files: list[DataFile], depth: int) -> list[tuple[int, list[DataFile]]]:
+    by_root: dict[tuple[str, ...], list[DataFile]] = {}
+    for f in files:
+        if len(f.parts) >= depth:
+            by_root.setdefault(tuple(f.parts[:depth]), []).append(f)
+    groups = []
+    for _root, members in sorted(by_root.items()):
+        # One layout per table: the most common folder depth (others cannot be partitions).
+        depths = [len(f.parts) for f in members]
+        common = max(set(depths), key=depths.count)
+        groups.append((depth, [f for f in members if len(f.parts) == common]))
     return groups
 
 
