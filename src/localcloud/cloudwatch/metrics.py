@@ -72,7 +72,8 @@ def statistic(samples: list[Sample], name: str) -> float | None:
     }
     if name not in values:
         raise ValueError(f"unsupported statistic {name!r} (extended statistics are not kept)")
-    return values[name]
+    value = values[name]
+    return None if value is None else float(value)
 
 
 class MetricStore:
