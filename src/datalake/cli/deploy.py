@@ -62,14 +62,14 @@ def _require_credentials(target: str) -> None:
 
 
 def run_deploy(args: argparse.Namespace) -> int:
-    from datalake.deploy import DeployError, bootstrap, package_all
+    from datalake.deploy import DeployError, bootstrap_artifacts, package_all
     from infra_gen import to_json
 
     stack, target = resolved_stack(args), args.target
     params, config = _checked_params(args.param)
     _require_credentials(target)
     artifacts = package_all()
-    parameters = {**bootstrap(stack, artifacts, target), **params}
+    parameters = {**bootstrap_artifacts(stack, artifacts, target), **params}
     body = to_json(config)
     try:
         if target == "local":

@@ -11,7 +11,7 @@ from datalake.deploy.aws import (
     destroy_stack,
     empty_bucket,
 )
-from datalake.deploy.bootstrap import artifacts_bucket_name, bootstrap, ensure_bucket
+from datalake.deploy.bootstrap import artifacts_bucket_name, bootstrap_artifacts, ensure_bucket
 from datalake.deploy.package import Artifact, Artifacts, package_all
 
 __all__ = [
@@ -22,7 +22,7 @@ __all__ = [
     "MissingCredentials",
     "Waiting",
     "artifacts_bucket_name",
-    "bootstrap",
+    "bootstrap_artifacts",
     "deploy_stack",
     "destroy_stack",
     "empty_bucket",

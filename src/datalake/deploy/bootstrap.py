@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 
 from botocore.exceptions import ClientError
 
@@ -61,9 +62,9 @@ def tls_only_policy(bucket: str) -> dict:
     }
 
 
-def ensure_bucket(s3, bucket: str, region: str) -> str:
+def ensure_bucket(s3, bucket: str, region: str, *, tls_only: bool = True) -> str:
     """Create `bucket` if missing, then (every time) apply versioning, SSE-S3, the public access
-    block and the TLS-only policy. Returns the bucket name."""
+    block and, when `tls_only`, the policy refusing non-TLS requests. Returns the bucket name."""
     try:
         s3.head_bucket(Bucket=bucket)
     except ClientError as error:
@@ -86,7 +87,8 @@ def ensure_bucket(s3, bucket: str, region: str) -> str:
     s3.put_public_access_block(Bucket=bucket, PublicAccessBlockConfiguration={
         "BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": True,
         "RestrictPublicBuckets": True})
-    s3.put_bucket_policy(Bucket=bucket, Policy=json.dumps(tls_only_policy(bucket)))
+    if tls_only:
+        s3.put_bucket_policy(Bucket=bucket, Policy=json.dumps(tls_only_policy(bucket)))
     return bucket
 
 
@@ -123,14 +125,18 @@ def upload_template(s3, bucket: str, stack: str, body: str, region: str) -> str:
     return f"https://{bucket}.s3.{region}.amazonaws.com/{key}"
 
 
-def bootstrap(stack: str, artifacts: Artifacts, target: str) -> dict[str, str]:
+def bootstrap_artifacts(stack: str, artifacts: Artifacts, target: str) -> dict[str, str]:
     """Ensure the artifacts bucket on `target`, upload the artifacts, and return the template
     parameters they imply (ArtifactsBucketName and every code key)."""
     account = account_id(target)
     region = aws.region_name()
     check_bucket_names(stack, account, region)
     s3 = aws.client("s3", target)
-    bucket = ensure_bucket(s3, artifacts_bucket_name(stack, account, region), region)
+    # A plain-HTTP endpoint (the local cloud) cannot satisfy a TLS-only policy, and moto
+    # enforces it: only HTTPS endpoints get one.
+    endpoint = aws.endpoint_url(target) or os.environ.get("AWS_ENDPOINT_URL") or "https://"
+    bucket = ensure_bucket(s3, artifacts_bucket_name(stack, account, region), region,
+                           tls_only=endpoint.startswith("https://"))
     upload_artifacts(s3, bucket, artifacts)
     return {ARTIFACTS_PARAMETER: bucket, **artifacts.parameters}
 
