@@ -167,6 +167,7 @@ def _export_run(run: JobRun) -> dict:
         "timeout_minutes": run.timeout_minutes, "started_on": run.started_on.isoformat(),
         "attempt": run.attempt, "state": run.state, "error_message": run.error_message,
         "completed_on": run.completed_on.isoformat() if run.completed_on else None,
+        "last_modified_on": run.last_modified_on.isoformat() if run.last_modified_on else None,
         "execution_seconds": run.execution_seconds,
     }
 
@@ -181,4 +182,6 @@ def _restore_run(data: dict) -> JobRun:
     )
     if data["completed_on"]:
         run.completed_on = datetime.fromisoformat(data["completed_on"])
+    if data.get("last_modified_on"):
+        run.last_modified_on = datetime.fromisoformat(data["last_modified_on"])
     return run
