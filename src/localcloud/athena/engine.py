@@ -64,7 +64,7 @@ def prepare_select(con, tree: exp.Expression, ctx: QueryContext) -> str:
     """Load the tables `tree` reads into `con`; return the DuckDB SQL to run (tree is changed)."""
     refs = find_table_refs(tree)
     tables = [_resolve(ctx.glue, ref, ctx.database) for ref in refs]
-    for ref, table in zip(refs, tables):
+    for ref, table in zip(refs, tables, strict=False):
         others = _other_sources(ref, refs, tables)
         conjuncts = pruning_conjuncts(ref, {k.name for k in table.partition_keys}, others)
         load_table(con, ref.internal, table, ctx, conjuncts)
@@ -123,7 +123,7 @@ def _other_sources(ref: TableRef, refs: list[TableRef], tables: list[Table]):
     others: dict[str, set[str] | None] = {}
     if select is None:
         return others
-    by_node = {id(r.node): t for r, t in zip(refs, tables)}
+    by_node = {id(r.node): t for r, t in zip(refs, tables, strict=False)}
     from_ = select.args.get("from_") or select.args.get("from")
     sources = ([from_.this] if from_ is not None else []) + [
         j.this for j in select.args.get("joins") or []

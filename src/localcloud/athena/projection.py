@@ -31,11 +31,11 @@ def projected_partitions(table: Table, now: dt.datetime | None = None) -> list[P
     for combo in combos:
         if template:
             location = template
-            for key, value in zip(keys, combo):
+            for key, value in zip(keys, combo, strict=False):
                 location = location.replace("${" + key + "}", value)
         else:
             location = table.location.rstrip("/") + "/" + "/".join(
-                f"{k}={v}" for k, v in zip(keys, combo)
+                f"{k}={v}" for k, v in zip(keys, combo, strict=False)
             )
         partitions.append(Partition(combo, location))
     return partitions

@@ -25,27 +25,19 @@ def _text(value: Any, duck_type: str) -> str:
         return "null"
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
     if isinstance(value, float):
         return _float_text(value, duck_type == "FLOAT")
-    if isinstance(value, Decimal):
-        return format(value, "f")
-    if isinstance(value, dt.datetime):
-        return _timestamp_text(value)
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, dt.time):
-        return value.strftime("%H:%M:%S.") + f"{value.microsecond // 1000:03d}"
-    if isinstance(value, dt.timedelta):
-        return _interval_text(value)
-    if isinstance(value, (bytes, bytearray, memoryview)):
-        return " ".join(f"{b:02x}" for b in bytes(value))
     if isinstance(value, list):
         return "[" + ", ".join(_text(v, "") for v in value) + "]"
     if isinstance(value, dict):
         return "{" + ", ".join(f"{_text(k, '')}={_text(v, '')}" for k, v in value.items()) + "}"
+    for kind, render in _RENDERERS:
+        if isinstance(value, kind):
+            return render(value)
     return str(value)
+
+
+_RENDERERS: list[tuple[type | tuple[type, ...], Any]] = []
 
 
 def _float_text(value: float, single: bool) -> str:
@@ -87,7 +79,7 @@ def _interval_text(value: dt.timedelta) -> str:
 def column_info(names: list[str], duck_types: list[str]) -> list[dict]:
     """ResultSetMetadata.ColumnInfo for result columns."""
     infos = []
-    for name, duck_type in zip(names, duck_types):
+    for name, duck_type in zip(names, duck_types, strict=False):
         type_name, precision, scale = athena_column_type(duck_type)
         infos.append({
             "CatalogName": "hive", "SchemaName": "", "TableName": "", "Name": name,
@@ -152,3 +144,14 @@ def parse_csv(body: bytes) -> tuple[list[str], list[list[str | None]]]:
 
 def _quoted(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
+
+
+_RENDERERS += [
+    (int, str),
+    (Decimal, lambda v: format(v, "f")),
+    (dt.datetime, _timestamp_text),
+    (dt.date, lambda v: v.isoformat()),
+    (dt.time, lambda v: v.strftime("%H:%M:%S.") + f"{v.microsecond // 1000:03d}"),
+    (dt.timedelta, _interval_text),
+    ((bytes, bytearray, memoryview), lambda v: " ".join(f"{b:02x}" for b in bytes(v))),
+]

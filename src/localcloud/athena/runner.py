@@ -121,7 +121,8 @@ class Runner:
 
     def _write_results(self, execution: QueryExecution, table: ResultTable) -> None:
         rows = [
-            [results.value_text(v, t) for v, t in zip(row, table.types)] for row in table.rows
+            [results.value_text(v, t) for v, t in zip(row, table.types, strict=True)]
+            for row in table.rows
         ]
         execution.columns = results.column_info(table.names, table.types)
         execution.rows = rows

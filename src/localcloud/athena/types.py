@@ -59,7 +59,7 @@ class HiveType:
             return f"MAP({self.children[0].duckdb()}, {self.children[1].duckdb()})"
         if self.name == "struct":
             inner = ", ".join(
-                f'"{n}" {c.duckdb()}' for n, c in zip(self.field_names, self.children)
+                f'"{n}" {c.duckdb()}' for n, c in zip(self.field_names, self.children, strict=False)
             )
             return f"STRUCT({inner})"
         raise TypeError_(f"Hive type {self.name!r} is not supported by the local Athena")
@@ -73,7 +73,8 @@ class HiveType:
         if self.name == "map":
             return f"map<{self.children[0].hive()},{self.children[1].hive()}>"
         if self.name == "struct":
-            inner = ",".join(f"{n}:{c.hive()}" for n, c in zip(self.field_names, self.children))
+            pairs = zip(self.field_names, self.children, strict=True)
+            inner = ",".join(f"{n}:{c.hive()}" for n, c in pairs)
             return f"struct<{inner}>"
         return self.name
 
@@ -96,23 +97,7 @@ def _parse(tokens: list[str], pos: int, text: str) -> tuple[HiveType, int]:
     name = tokens[pos].lower()
     pos += 1
     if name in ("array", "map", "struct"):
-        if pos >= len(tokens) or tokens[pos] != "<":
-            raise TypeError_(f"type {text!r}: {name} needs <...>")
-        pos += 1
-        result = HiveType(name)
-        while True:
-            if name == "struct":
-                result.field_names.append(tokens[pos])
-                if tokens[pos + 1] != ":":
-                    raise TypeError_(f"type {text!r}: struct fields are name:type")
-                pos += 2
-            child, pos = _parse(tokens, pos, text)
-            result.children.append(child)
-            if tokens[pos] == ">":
-                return result, pos + 1
-            if tokens[pos] != ",":
-                raise TypeError_(f"type {text!r}: expected ',' or '>' at {tokens[pos]!r}")
-            pos += 1
+        return _parse_nested(name, tokens, pos, text)
     if name not in _SIMPLE_HIVE_TO_DUCK and name != "decimal":
         raise TypeError_(f"Hive type {name!r} (in {text!r}) is not supported by the local Athena")
     params: list[int] = []
@@ -126,6 +111,26 @@ def _parse(tokens: list[str], pos: int, text: str) -> tuple[HiveType, int]:
     if name in ("varchar", "char"):
         params = []  # lengths do not change how values are read
     return HiveType(name, tuple(params)), pos
+
+
+def _parse_nested(name: str, tokens: list[str], pos: int, text: str) -> tuple[HiveType, int]:
+    if pos >= len(tokens) or tokens[pos] != "<":
+        raise TypeError_(f"type {text!r}: {name} needs <...>")
+    pos += 1
+    result = HiveType(name)
+    while True:
+        if name == "struct":
+            result.field_names.append(tokens[pos])
+            if tokens[pos + 1] != ":":
+                raise TypeError_(f"type {text!r}: struct fields are name:type")
+            pos += 2
+        child, pos = _parse(tokens, pos, text)
+        result.children.append(child)
+        if tokens[pos] == ">":
+            return result, pos + 1
+        if tokens[pos] != ",":
+            raise TypeError_(f"type {text!r}: expected ',' or '>' at {tokens[pos]!r}")
+        pos += 1
 
 
 def hive_to_duckdb(text: str) -> str:

@@ -241,7 +241,7 @@ def _partition_input(table: catalog.Table, values: list[str], location: str) -> 
 
 def default_partition_location(table: catalog.Table, values: list[str]) -> str:
     return table.location.rstrip("/") + "/" + "/".join(
-        f"{k.name}={v}" for k, v in zip(table.partition_keys, values)
+        f"{k.name}={v}" for k, v in zip(table.partition_keys, values, strict=False)
     ) + "/"
 
 
@@ -301,7 +301,7 @@ def _msck_repair(m, text: str, ctx: QueryContext) -> ResultTable:
         if len(relative) < len(keys):
             continue
         values = []
-        for key, folder in zip(keys, relative):
+        for key, folder in zip(keys, relative, strict=False):
             k, sep, v = folder.partition("=")
             if not sep or k.lower() != key:
                 break
@@ -318,10 +318,10 @@ def _msck_repair(m, text: str, ctx: QueryContext) -> ResultTable:
             PartitionInput=_partition_input(table, list(values), location),
         )
         added.append("Repair: Added partition to metastore " + name + ":" +
-                     "/".join(f"{k}={v}" for k, v in zip(keys, values)))
+                     "/".join(f"{k}={v}" for k, v in zip(keys, values, strict=False)))
     if added:
         added.insert(0, "Partitions not in metastore:\t" + "\t".join(
-            name + ":" + "/".join(f"{k}={v}" for k, v in zip(keys, values))
+            name + ":" + "/".join(f"{k}={v}" for k, v in zip(keys, values, strict=False))
             for values in sorted(found) if values not in existing
         ))
     return ResultTable(["result"], ["VARCHAR"], [(line,) for line in added])

@@ -34,7 +34,7 @@ def bind_parameters(sql: str, parameters: list[str]) -> str:
             f"{len(parameters)}",
         )
     out, last = [], 0
-    for pos, value in zip(positions, parameters):
+    for pos, value in zip(positions, parameters, strict=False):
         out.append(sql[last:pos])
         out.append(value.strip())
         last = pos + 1

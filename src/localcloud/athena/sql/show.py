@@ -69,7 +69,7 @@ def _show_partitions(m, ctx: QueryContext) -> ResultTable:
         raise QueryFailed("NOT_SUPPORTED", f"Table {table.name} is not partitioned")
     keys = [k.name for k in table.partition_keys]
     lines = sorted(
-        "/".join(f"{k}={v}" for k, v in zip(keys, p.values))
+        "/".join(f"{k}={v}" for k, v in zip(keys, p.values, strict=False))
         for p in catalog.get_partitions(ctx.glue, table)
     )
     return _text_table("partition", lines)

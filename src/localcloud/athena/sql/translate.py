@@ -181,9 +181,8 @@ def _unnest(node: exp.Unnest) -> exp.Expression:
         raise not_supported("UNNEST of several arrays without one column alias per array")
     # Trino zips the arrays, padding the shorter ones with NULL; DuckDB's unnest() calls in one
     # SELECT do exactly that.
-    select = exp.select(
-        *[exp.alias_(_call("unnest", e), c) for e, c in zip(node.expressions, columns)]
-    )
+    pairs = zip(node.expressions, columns, strict=True)
+    select = exp.select(*[exp.alias_(_call("unnest", e), c) for e, c in pairs])
     return exp.Subquery(this=select, alias=exp.TableAlias(this=alias.this.copy()))
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from localcloud.athena import catalog, storage
 from localcloud.athena.engine import QueryContext, ResultTable, new_connection, prepare_select
 from localcloud.athena.errors import QueryFailed, not_supported
-from localcloud.athena.sql.ddl import PARQUET, default_partition_location
+from localcloud.athena.sql.ddl import PARQUET
 from localcloud.athena.sql.dialect import parse_query
 from localcloud.athena.sql.names import (
     QUALIFIED,
@@ -86,11 +86,18 @@ def _format(props: dict) -> str:
     return fmt
 
 
+def hive_folders(location: str, partition_cols: list[str]):
+    """Folder for partition values under `location`: `location/k=v/k2=v2/`."""
+    root = location.rstrip("/") + "/"
+    return lambda values: root + "".join(f"{c}={v}/" for c, v in zip(partition_cols, values,
+                                                                        strict=True))
+
+
 def _write_files(
-    con, ctx: QueryContext, location: str, columns: list[str], partition_cols: list[str],
-    fmt: str, prefix: str, where: str = "",
+    con, ctx: QueryContext, folder_for, columns: list[str], partition_cols: list[str],
+    fmt: str, prefix: str,
 ) -> list[tuple[list[str], str]]:
-    """Write __result to `location` (one folder per partition); [(values, folder uri)]."""
+    """Write __result, one folder per partition (`folder_for(values)`); [(values, folder)]."""
     data_cols = [c for c in columns if c not in partition_cols]
     select_cols = ", ".join(f'"{c}"' for c in data_cols) or "1 AS __empty"
     groups: list[tuple] = [()]
@@ -110,7 +117,7 @@ def _write_files(
         for n, values in enumerate(groups):
             conditions = [
                 f'"{c}" IS NULL' if v is None else f'CAST("{c}" AS VARCHAR) = ?'
-                for c, v in zip(partition_cols, values)
+                for c, v in zip(partition_cols, values, strict=False)
             ]
             params = [str(v) for v in values if v is not None]
             clause = (" WHERE " + " AND ".join(conditions)) if conditions else ""
@@ -122,9 +129,7 @@ def _write_files(
             text_values = [
                 "__HIVE_DEFAULT_PARTITION__" if v is None else _partition_text(v) for v in values
             ]
-            folder = location.rstrip("/") + "/" + "".join(
-                f"{c}={v}/" for c, v in zip(partition_cols, text_values)
-            )
+            folder = folder_for(text_values)
             storage.upload_file(ctx.s3, str(path), f"{folder}{prefix}_{n:05d}{extension}")
             written.append((text_values, folder))
     return written
@@ -186,11 +191,12 @@ def _ctas(text: str, ctx: QueryContext, execution) -> ResultTable:
             con.execute("DELETE FROM __result")
             count = 0
         written = [] if with_no_data else _write_files(
-            con, ctx, location, columns, partition_cols, fmt, execution.id
+            con, ctx, hive_folders(location, partition_cols), columns, partition_cols, fmt,
+            execution.id,
         )
     finally:
         con.close()
-    hive = {c: duckdb_to_hive(t) for c, t in zip(columns, types)}
+    hive = {c: duckdb_to_hive(t) for c, t in zip(columns, types, strict=False)}
     sd_format = PARQUET if fmt == "PARQUET" else _JSON
     sd = {**{k: (dict(v) if isinstance(v, dict) else v) for k, v in sd_format.items()},
           "Columns": [{"Name": c.lower(), "Type": hive[c]} for c in columns
@@ -248,7 +254,7 @@ def _insert(text: str, ctx: QueryContext, execution) -> ResultTable:
                 "TYPE_MISMATCH", f"Insert query has {len(columns)} columns, target table "
                 f"'{database}.{name}' has {len(given)}"
             )
-        by_name = dict(zip(given, columns))
+        by_name = dict(zip(given, columns, strict=False))
         select = ", ".join(
             f'CAST({_q(by_name[c.name]) if c.name in by_name else "NULL"} AS {c.duck_type}) '
             f'AS {_q(c.name)}' for c in table.all_columns
@@ -257,27 +263,29 @@ def _insert(text: str, ctx: QueryContext, execution) -> ResultTable:
         con.execute("DROP TABLE __result")
         con.execute("ALTER TABLE __typed RENAME TO __result")
         keys = [k.name for k in table.partition_keys]
+        existing = {tuple(p.values): p.location for p in catalog.get_partitions(ctx.glue, table)}
+        default = hive_folders(table.location, keys)
+
+        def folder_for(values: list[str]) -> str:
+            # Rows of an existing partition go to that partition's own location.
+            return existing.get(tuple(values)) or default(values)
+
+        written = _write_files(con, ctx, folder_for, target_cols, keys, fmt, execution.id)
         if keys:
-            written = _write_files(con, ctx, table.location, target_cols, keys, fmt,
-                                   execution.id)
-            _register_partitions(ctx, table, written)
-        else:
-            _write_files(con, ctx, table.location, target_cols, [], fmt, execution.id)
+            _register_partitions(ctx, table, written, set(existing))
     finally:
         con.close()
     return ResultTable([], [], [], update_count=count)
 
 
-def _register_partitions(ctx: QueryContext, table: catalog.Table, written) -> None:
-    existing = {tuple(p.values) for p in catalog.get_partitions(ctx.glue, table)}
+def _register_partitions(ctx: QueryContext, table: catalog.Table, written, existing) -> None:
     sd = table.raw.get("StorageDescriptor") or {}
     for values, folder in written:
         if tuple(values) in existing:
             continue
-        location = default_partition_location(table, values)
         ctx.glue.create_partition(
             DatabaseName=table.database, TableName=table.name,
-            PartitionInput={"Values": values, "StorageDescriptor": {**sd, "Location": location}},
+            PartitionInput={"Values": values, "StorageDescriptor": {**sd, "Location": folder}},
         )
 
 
@@ -312,7 +320,8 @@ def _unload(text: str, ctx: QueryContext, execution) -> ResultTable:
     try:
         columns, _, count = _run_into(con, query_sql, ctx)
         _check_partition_order(columns, partition_cols)
-        written = _write_files(con, ctx, location, columns, partition_cols, fmt, execution.id)
+        written = _write_files(con, ctx, hive_folders(location, partition_cols), columns,
+                               partition_cols, fmt, execution.id)
     finally:
         con.close()
     extension = ".parquet" if fmt == "PARQUET" else ".json"
