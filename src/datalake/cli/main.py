@@ -21,8 +21,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--debug", action="store_true", help="show tracebacks and debug logs")
     subparsers = parser.add_subparsers(dest="verb", metavar="<verb>")
     for module in sorted(pkgutil.iter_modules(cli_package.__path__), key=lambda m: m.name):
-        if module.name in ("main", "common"):
-            continue
+        if module.name in ("main", "common") or module.name.startswith("local_"):
+            continue  # local_* modules add verbs under `datalake local` (see cli/local.py)
         mod = importlib.import_module(f"datalake.cli.{module.name}")
         if hasattr(mod, "register"):
             mod.register(subparsers)

@@ -30,7 +30,7 @@ def install(cloud) -> None:
     # Any write to API Gateway (resources, stages, keys, plans...) invalidates the cached views.
     cloud.registry.observe("apigateway", lambda call: call.method != "GET",
                            lambda call, response: stages.invalidate())
-    cloud.registry.health("apigateway", lambda: {"status": "running"})
+    cloud.registry.health("apigateway", lambda: {"status": "ok"})
 
 
 def _serve(cloud, gateway: Gateway, call) -> Response:

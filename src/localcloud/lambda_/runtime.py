@@ -169,7 +169,7 @@ class LambdaRuntime:
         self.pool.close()
 
     def health(self) -> dict:
-        return {"status": "running", "workers": self.pool.counts()}
+        return {"status": "ok", "workers": self.pool.counts()}
 
 
 def _max_memory_mb() -> int:

@@ -129,4 +129,4 @@ def install(cloud) -> None:
     cloud.services["s3events"] = notifier
     cloud.registry.observe("s3", lambda call: call.method in ("PUT", "POST", "DELETE"),
                            notifier.on_call)
-    cloud.registry.health("s3events", lambda: {"status": "running"})
+    cloud.registry.health("s3events", lambda: {"status": "ok"})
