@@ -33,7 +33,7 @@ class CloudConfig:
         return f"http://{host}:{self.port}"
 
     def child_env(self) -> dict[str, str]:
-        """Environment for processes we start (Lambda workers, Spark drivers): all AWS calls local."""
+        """Environment for processes we start (Lambda workers, Spark drivers): AWS calls local."""
         env = dict(os.environ)
         env.update(
             AWS_ENDPOINT_URL=self.endpoint,

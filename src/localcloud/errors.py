@@ -41,7 +41,9 @@ class Forbidden(AwsError):
 def render_error(error: AwsError, protocol: str) -> tuple[int, dict[str, str], bytes]:
     """(status, headers, body) for `error` in the wire protocol the caller used."""
     if protocol in ("json", "rest-json"):
-        body = json.dumps({"__type": error.code, "message": error.message, "Message": error.message})
+        body = json.dumps(
+            {"__type": error.code, "message": error.message, "Message": error.message}
+        )
         headers = {"Content-Type": "application/x-amz-json-1.1", "x-amzn-ErrorType": error.code}
         return error.status, headers, body.encode()
     if protocol == "query":

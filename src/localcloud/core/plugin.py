@@ -9,5 +9,6 @@ def install(cloud) -> None:
     from localcloud.registry import Response
 
     cloud.registry.route(
-        "GET", r"^/_datalake/health$", lambda call: Response.json(cloud.health(), content_type="application/json")
+        "GET", r"^/_datalake/health$",
+        lambda call: Response.json(cloud.health(), content_type="application/json"),
     )
