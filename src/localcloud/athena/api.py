@@ -188,11 +188,14 @@ class AthenaApi:
     def _rows(self, execution: QueryExecution) -> list[list[str | None]]:
         if execution.rows is not None:
             return execution.rows
-        if not execution.result_key or not execution.result_key.endswith(".csv"):
+        if not execution.result_key:
             return []
         bucket, key = split_uri(execution.result_key)
         body = self.client("s3").get_object(Bucket=bucket, Key=key)["Body"].read()
-        _, execution.rows = parse_csv(body)
+        if execution.result_key.endswith(".txt"):
+            execution.rows = [line.split("\t") for line in body.decode().splitlines()]
+        else:
+            _, execution.rows = parse_csv(body) if body else ([], [])
         return execution.rows
 
     # -- workgroups ----------------------------------------------------------------------------

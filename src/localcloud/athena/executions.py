@@ -16,6 +16,7 @@ QUEUED, RUNNING, SUCCEEDED, FAILED, CANCELLED = (
 )
 FINAL_STATES = (SUCCEEDED, FAILED, CANCELLED)
 PRIMARY = "primary"
+_ROWS_KEPT_IN_STATE = 1000
 
 
 class InvalidRequest(AwsError):
@@ -117,7 +118,10 @@ class QueryExecution:
         return stats
 
     def to_json(self) -> dict:
-        return asdict(self)
+        data = asdict(self)
+        if self.rows is not None and len(self.rows) > _ROWS_KEPT_IN_STATE and self.result_key:
+            data["rows"] = None  # GetQueryResults reads them back from the result file
+        return data
 
     @classmethod
     def from_json(cls, data: dict) -> QueryExecution:
