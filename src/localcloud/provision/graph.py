@@ -16,7 +16,15 @@ def references_in(value: Any, names: set[str]) -> set[str]:
     return found
 
 
-def _collect(value: Any, names: set[str], found: set[str]) -> None:
+def referenced_names(value: Any) -> set[str]:
+    """Every name `value` refers to through Ref, Fn::GetAtt or a Fn::Sub variable (pseudo
+    parameters included; Sub's own variables and `${!Literal}` excluded)."""
+    found: set[str] = set()
+    _collect(value, None, found)
+    return found
+
+
+def _collect(value: Any, names: set[str] | None, found: set[str]) -> None:
     if isinstance(value, list):
         for item in value:
             _collect(item, names, found)
@@ -26,12 +34,12 @@ def _collect(value: Any, names: set[str], found: set[str]) -> None:
     if len(value) == 1:
         ((key, argument),) = value.items()
         if key == "Ref" and isinstance(argument, str):
-            if argument in names:
+            if names is None or argument in names:
                 found.add(argument)
             return
         if key == "Fn::GetAtt":
             target = argument.split(".")[0] if isinstance(argument, str) else argument[0]
-            if target in names:
+            if names is None or target in names:
                 found.add(target)
             _collect(argument, names, found)
             return
@@ -42,7 +50,7 @@ def _collect(value: Any, names: set[str], found: set[str]) -> None:
         _collect(item, names, found)
 
 
-def _collect_sub(argument: Any, names: set[str], found: set[str]) -> None:
+def _collect_sub(argument: Any, names: set[str] | None, found: set[str]) -> None:
     if isinstance(argument, list) and len(argument) == 2:
         text, variables = argument
         _collect(variables, names, found)
@@ -54,8 +62,8 @@ def _collect_sub(argument: Any, names: set[str], found: set[str]) -> None:
         inner = match.group(1).strip()
         if inner.startswith("!") or inner in (variables or {}):
             continue
-        target = inner.split(".")[0]
-        if target in names:
+        target = inner if inner.startswith("AWS::") else inner.split(".")[0]
+        if names is None or target in names:
             found.add(target)
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from localcloud.provision.errors import TemplateError
-from localcloud.provision.graph import creation_order, dependencies_of
+from localcloud.provision.graph import creation_order, dependencies_of, referenced_names
 from localcloud.provision.handlers import check_supported, handler_for
 from localcloud.provision.intrinsics import Resolver, evaluate_conditions
 from localcloud.provision.parameters import pseudo_parameters, resolve_parameters
@@ -22,6 +22,18 @@ TOP_LEVEL = frozenset(
         "Conditions",
         "Resources",
         "Outputs",
+    }
+)
+PSEUDO_NAMES = frozenset(
+    {
+        "AWS::AccountId",
+        "AWS::Region",
+        "AWS::StackName",
+        "AWS::StackId",
+        "AWS::Partition",
+        "AWS::URLSuffix",
+        "AWS::NoValue",
+        "AWS::NotificationARNs",
     }
 )
 RESOURCE_KEYS = frozenset(
@@ -95,6 +107,23 @@ def check_template(template: Any) -> None:
         if not isinstance(props, dict) or any(k.startswith("Fn::") for k in props):
             raise TemplateError(f"resource {logical_id}: Properties must be an object")
         handler_for(definition["Type"]).check_properties(logical_id, props)
+    _check_references(template)
+
+
+def _check_references(template: dict[str, Any]) -> None:
+    """Every Ref, Fn::GetAtt and Fn::Sub variable names a parameter, pseudo parameter or
+    resource (checked before anything is created)."""
+    resources = template["Resources"]
+    known = set(template.get("Parameters", {})) | set(resources) | PSEUDO_NAMES
+    places = [(f"resource {lid}", d.get("Properties", {})) for lid, d in resources.items()]
+    places += [(f"output {name}", spec) for name, spec in template.get("Outputs", {}).items()]
+    places += [(f"condition {name}", c) for name, c in template.get("Conditions", {}).items()]
+    for where, value in places:
+        unknown = sorted(referenced_names(value) - known)
+        if unknown:
+            raise TemplateError(
+                f"{where}: refers to {unknown}, which are not parameters or resources"
+            )
 
 
 def plan_stack(

@@ -109,3 +109,36 @@ def test_every_type_the_generated_template_may_use_has_a_handler():
 def test_the_generated_template_passes_the_whole_check():
     to_dict = pytest.importorskip("infra_gen.template").to_dict
     check_template(to_dict())
+
+
+@pytest.mark.parametrize(
+    "value, unknown",
+    [
+        ({"Ref": "Ghost"}, "Ghost"),
+        ({"Fn::GetAtt": ["Ghost", "Arn"]}, "Ghost"),
+        ({"Fn::Sub": "${Ghost.Arn}-${AWS::Region}"}, "Ghost"),
+        ({"Fn::Sub": "${AWS::Nope}"}, "AWS::Nope"),
+    ],
+)
+def test_references_to_unknown_names_are_refused_up_front(value, unknown):
+    template = {
+        "Resources": {"B": {"Type": "AWS::S3::Bucket", "Properties": {"BucketName": value}}}
+    }
+    with pytest.raises(TemplateError, match=rf"resource B: refers to \['{unknown}'\]"):
+        check_template(template)
+
+
+def test_sub_variables_literals_and_parameters_are_known():
+    template = {
+        "Parameters": {"P": {"Type": "String", "Default": "p"}},
+        "Resources": {
+            "B": {
+                "Type": "AWS::S3::Bucket",
+                "Properties": {
+                    "BucketName": {"Fn::Sub": ["${P}-${X}-${!Lit}-${AWS::StackName}", {"X": "x"}]}
+                },
+            }
+        },
+        "Outputs": {"O": {"Value": {"Fn::GetAtt": ["B", "Arn"]}}},
+    }
+    check_template(template)
