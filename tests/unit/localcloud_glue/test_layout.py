@@ -99,3 +99,15 @@ def test_columns_exclude_partition_keys_and_render():
     [plan] = plan_tables("bk", "", files, "bk")
     assert plan.partition_keys == ["source"]
     assert [(n, render_type(t)) for n, t in plan.columns] == [("v", "int")]
+
+
+def test_added_columns_and_hive_partition_folders_keep_one_table():
+    files = [
+        _file("t/day=1/a.json", [("a", "int"), ("b", "string")]),
+        _file("t/day=2/b.json", [("a", "double"), ("b", "string"), ("c", "boolean")]),
+        _file("t/day=3/c.json", [("z", "int")]),  # different schema, still a partition
+    ]
+    [plan] = plan_tables("bk", "", files, "bk")
+    assert plan.name == "t"
+    assert plan.partition_keys == ["day"]
+    assert [n for n, _t in plan.columns] == ["a", "b", "c", "z"]

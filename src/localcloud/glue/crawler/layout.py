@@ -116,7 +116,7 @@ def is_excluded(relative_key: str, patterns: list[re.Pattern]) -> bool:
 def _group(files: list[DataFile], depth: int, combine: bool) -> list[tuple[int, list[DataFile]]]:
     if not files:
         return []
-    if _compatible(files, combine):
+    if _compatible(files, combine) or _hive_partition_level(files, depth):
         return [(depth, files)]
     children: dict[str | None, list[DataFile]] = {}
     for f in files:
@@ -159,13 +159,25 @@ def _compatible(files: list[DataFile], combine: bool) -> bool:
         return False
     if combine:
         return True
-    names = {n.lower() for n, _t in first.columns}
-    for f in files[1:]:
-        other = {n.lower() for n, _t in f.columns}
-        union = names | other
-        if union and len(names & other) / len(union) < SIMILARITY:
-            return False
-    return True
+    schemas = list({frozenset(n.lower() for n, _t in f.columns) for f in files})
+    return all(_similar(a, b) for i, a in enumerate(schemas) for b in schemas[i + 1:])
+
+
+def _similar(a: frozenset, b: frozenset) -> bool:
+    # Columns added over time (one set within the other) or mostly the same columns.
+    return a <= b or b <= a or len(a & b) / len(a | b) >= SIMILARITY
+
+
+def _hive_partition_level(files: list[DataFile], depth: int) -> bool:
+    """All files sit in `key=value` folders of the same key at `depth`: a partition level,
+    never a table boundary, whatever the schemas below it."""
+    names = [f.parts[depth] for f in files if len(f.parts) > depth]
+    if len(names) != len(files) or not all("=" in n for n in names):
+        return False
+    first = files[0]
+    if any(f.fmt != first.fmt or len(f.parts) != len(first.parts) for f in files):
+        return False
+    return len({n.split("=", 1)[0] for n in names}) == 1
 
 
 def _plan(
