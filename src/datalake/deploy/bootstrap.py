@@ -43,6 +43,13 @@ def check_bucket_names(stack: str, account: str, region: str) -> None:
         )
 
 
+def wants_tls_policy(target: str) -> bool:
+    """Only HTTPS endpoints get the TLS-only policy: over plain HTTP (the local cloud) no
+    request could satisfy it, and moto ignores policy conditions, so it would refuse all."""
+    endpoint = aws.endpoint_url(target) or os.environ.get("AWS_ENDPOINT_URL") or "https://"
+    return endpoint.startswith("https://")
+
+
 def account_id(target: str) -> str:
     """The account the target's credentials belong to (STS GetCallerIdentity)."""
     return aws.client("sts", target).get_caller_identity()["Account"]
@@ -132,11 +139,8 @@ def bootstrap_artifacts(stack: str, artifacts: Artifacts, target: str) -> dict[s
     region = aws.region_name()
     check_bucket_names(stack, account, region)
     s3 = aws.client("s3", target)
-    # A plain-HTTP endpoint (the local cloud) cannot satisfy a TLS-only policy, and moto
-    # enforces it: only HTTPS endpoints get one.
-    endpoint = aws.endpoint_url(target) or os.environ.get("AWS_ENDPOINT_URL") or "https://"
     bucket = ensure_bucket(s3, artifacts_bucket_name(stack, account, region), region,
-                           tls_only=endpoint.startswith("https://"))
+                           tls_only=wants_tls_policy(target))
     upload_artifacts(s3, bucket, artifacts)
     return {ARTIFACTS_PARAMETER: bucket, **artifacts.parameters}
 
