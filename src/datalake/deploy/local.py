@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from datalake import aws, config
+from datalake.deploy.aws import DeployError
 
 _logger = logging.getLogger(__name__)
 
@@ -34,33 +35,46 @@ def deploy(
 ) -> dict[str, Any]:
     """Create or update `stack_name` on the local cloud from `template` (a dict, or a
     troposphere Template) with `parameters`; parameters that `artifacts` carries (the packaging
-    step's uploaded keys) fill in any not given. Returns the saved outputs."""
-    from localcloud.provision import deploy_stack
+    step's uploaded keys) fill in any not given. Returns the saved outputs. Raises DeployError
+    with the template problem or the failed resource (the deploy was then rolled back)."""
+    from localcloud.provision import ProvisionError, deploy_stack
 
     endpoint = aws.endpoint_url("local")
     values = {**_artifact_parameters(artifacts), **dict(parameters or {})}
     body = template.to_dict() if hasattr(template, "to_dict") else template
     _logger.info("deploying stack %s to %s", stack_name, endpoint)
-    result = deploy_stack(
-        stack_name, body, values, _client, aws.region_name(), account=_account()
-    )
+    try:
+        result = deploy_stack(
+            stack_name, body, values, _client, aws.region_name(), account=_account()
+        )
+    except ProvisionError as error:
+        raise DeployError(f"local deploy of {stack_name}: {error}") from error
     outputs = localize_outputs(result.outputs, endpoint)
     path = config.save_outputs(stack_name, outputs)
     _logger.info(
         "stack %s deployed: %d created, %d updated, %d replaced, %d deleted, %d unchanged; "
         "outputs in %s",
-        stack_name, len(result.created), len(result.updated), len(result.replaced),
-        len(result.deleted), len(result.unchanged), path,
+        stack_name,
+        len(result.created),
+        len(result.updated),
+        len(result.replaced),
+        len(result.deleted),
+        len(result.unchanged),
+        path,
     )
     return outputs
 
 
 def destroy(stack_name: str) -> None:
     """Delete every resource of `stack_name` on the local cloud (buckets emptied first) and
-    its saved outputs."""
-    from localcloud.provision import destroy_stack
+    its saved outputs. Raises DeployError (naming the resource) when that fails or there is
+    no such stack."""
+    from localcloud.provision import ProvisionError, destroy_stack
 
-    deleted = destroy_stack(stack_name, _client, aws.region_name(), account=_account())
+    try:
+        deleted = destroy_stack(stack_name, _client, aws.region_name(), account=_account())
+    except ProvisionError as error:
+        raise DeployError(f"local destroy of {stack_name}: {error}") from error
     path = config.outputs_path(stack_name)
     if path.exists():
         path.unlink()
@@ -78,8 +92,10 @@ def _account() -> str:
 def _artifact_parameters(artifacts: Any) -> dict[str, Any]:
     if artifacts is None:
         return {}
-    found = artifacts.get("parameters") if isinstance(artifacts, Mapping) else getattr(
-        artifacts, "parameters", None
+    found = (
+        artifacts.get("parameters")
+        if isinstance(artifacts, Mapping)
+        else getattr(artifacts, "parameters", None)
     )
     if callable(found):
         found = found()

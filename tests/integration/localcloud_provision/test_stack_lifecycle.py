@@ -171,3 +171,15 @@ def test_datalake_local_deploy_and_destroy(endpoint, stacks, stack_name, tmp_pat
     local.destroy(stack_name)
     assert f"{stack_name}-data" not in _buckets(stacks)
     assert not config.outputs_path(stack_name).exists()
+
+
+def test_datalake_local_errors_are_deploy_errors(stacks, stack_name, tmp_path, monkeypatch):
+    from datalake.deploy import DeployError, local
+
+    monkeypatch.setenv("DATALAKE_BUILD_DIR", str(tmp_path))
+    template = _good(stack_name)
+    template["Resources"]["Fn"] = _failing_function(stack_name)
+    with pytest.raises(DeployError, match=r"Fn \(AWS::Lambda::Function\) failed"):
+        local.deploy(stack_name, template, {})
+    with pytest.raises(DeployError, match="does not exist"):
+        local.destroy(stack_name)
