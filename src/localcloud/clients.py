@@ -24,6 +24,8 @@ def local_client(service: str, endpoint: str, region: str):
         cache[key] = session.client(
             service,
             endpoint_url=endpoint,
-            config=Config(retries={"max_attempts": 2, "mode": "standard"}, read_timeout=300),
+            config=Config(retries={"max_attempts": 2, "mode": "standard"}, read_timeout=300,
+                          # marks the local cloud's own calls (fault injection skips them)
+                          user_agent_extra="localcloud-internal"),
         )
     return cache[key]

@@ -29,7 +29,9 @@ def install(cloud) -> None:
     runtime.events = AsyncInvoker(
         runtime, Path(cloud.config.data_dir) / "lambda" / "failed-events.jsonl",
         on_failure=lambda event: _send_to_dead_letter(cloud, event),
+        sleep=_scaled_sleep(cloud),
     )
+    runtime.faults = cloud.services.get("faults")  # installed first (ORDER 5) when present
     cloud.services["lambda"] = runtime
     registry = cloud.registry
     registry.route("POST", INVOKE_PATH, lambda call: handle_invoke(runtime, call))
@@ -44,6 +46,18 @@ def install(cloud) -> None:
     registry.state("lambda_async_events", runtime.events.export, runtime.events.restore)
     registry.on_stop(runtime.events.stop)
     registry.on_stop(runtime.close)
+
+
+def _scaled_sleep(cloud):
+    """Retry delays in simulated time (`--time-scale`), when the cloud has a clock."""
+    try:
+        from localcloud.clock import clock_for
+    except ImportError:
+        import time
+
+        return time.sleep
+    clock = clock_for(cloud)
+    return lambda seconds: clock.sleep(seconds)
 
 
 def handle_invoke(runtime: LambdaRuntime, call) -> Response:

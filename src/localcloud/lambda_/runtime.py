@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import logging
-import random
 import resource
 import threading
 import time
@@ -42,7 +41,7 @@ class InvokeResult:
 class LambdaRuntime:
     """Runs functions whose configuration moto holds. Thread-safe; one per LocalCloud."""
 
-    def __init__(self, client_factory, telemetry, config, *, rng: random.Random | None = None):
+    def __init__(self, client_factory, telemetry, config) -> None:
         data_dir = Path(config.data_dir) / "lambda"
         self._client = client_factory
         self._telemetry = telemetry
@@ -53,10 +52,7 @@ class LambdaRuntime:
         self.limiter = ConcurrencyLimiter(config.lambda_concurrency)
         self._specs: dict[str, FunctionSpec] = {}
         self._specs_lock = threading.Lock()
-        faults = dict(config.faults or {})
-        self._kill_rate = float(faults.get("lambda_kill_rate", 0.0))
-        self._kill_after_s = float(faults.get("lambda_kill_after_ms", 50)) / 1000.0
-        self._rng = rng or random.Random(faults.get("seed"))
+        self.faults = None  # a FaultSettings (the faults plugin), or None: no fault injection
 
     # -- function configuration ----------------------------------------------------------------
     def function_spec(self, ref: str) -> FunctionSpec:
@@ -68,7 +64,11 @@ class LambdaRuntime:
             return spec
         lam = self._client("lambda")
         try:
-            spec = spec_from_api(lam.get_function(FunctionName=name))
+            answer = lam.get_function(FunctionName=name)
+            # moto leaves a reserved concurrency of 0 out of GetFunction: ask for it directly.
+            answer["Concurrency"] = {k: v for k, v in lam.get_function_concurrency(
+                FunctionName=name).items() if k == "ReservedConcurrentExecutions"}
+            spec = spec_from_api(answer)
         except lam.exceptions.ResourceNotFoundException:
             arn = f"arn:aws:lambda:{self._config.region}:{self._config.account}:function:{name}"
             raise ResourceNotFound(f"Function not found: {arn}") from None
@@ -157,10 +157,11 @@ class LambdaRuntime:
                             duration_ms)
 
     def _maybe_schedule_kill(self, worker: Worker) -> threading.Timer | None:
-        if self._kill_rate <= 0 or self._rng.random() >= self._kill_rate:
+        if self.faults is None or not self.faults.chance("lambda_kill_rate"):
             return None
         _logger.warning("fault injection: killing %s's worker mid-invocation", worker.spec.name)
-        timer = threading.Timer(self._kill_after_s, worker.terminate)
+        delay = self.faults.get("lambda_kill_after_ms", 50) / 1000.0
+        timer = threading.Timer(delay, worker.terminate)
         timer.daemon = True
         timer.start()
         return timer
