@@ -37,6 +37,24 @@ class QueryContext:
     s3: Any
     scan: Scan
     database: str | None = None
+    connections: list = field(default_factory=list)
+    cancelled: bool = False
+
+    def connect(self) -> duckdb.DuckDBPyConnection:
+        """A new engine connection that StopQueryExecution can interrupt."""
+        if self.cancelled:
+            raise QueryFailed("USER_CANCELLED", "Query cancelled by user")
+        con = new_connection()
+        self.connections.append(con)
+        return con
+
+    def interrupt(self) -> None:
+        self.cancelled = True
+        for con in self.connections:
+            try:
+                con.interrupt()
+            except duckdb.Error:
+                pass
 
 
 @dataclass
@@ -89,7 +107,7 @@ def name_columns(tree: exp.Expression) -> None:
 
 
 def run_select(tree: exp.Expression, ctx: QueryContext) -> ResultTable:
-    con = new_connection()
+    con = ctx.connect()
     try:
         sql = prepare_select(con, tree, ctx)
         _logger.debug("duckdb: %s", sql)
@@ -221,9 +239,13 @@ def _reader_sql(table: Table, paths: str) -> str:
         return f"read_parquet({paths}, union_by_name = true, filename = '__file')"
     if table.data_format == "json":
         columns = ", ".join(f"{_quote(c.name)}: {_quote(c.duck_type)}" for c in table.columns)
+        # The OpenX SerDe's ignore.malformed.json turns unreadable lines into all-NULL rows, as
+        # DuckDB's ignore_errors does; without it a malformed line fails the query.
+        lenient = table.serde_parameters.get("ignore.malformed.json", "").lower() == "true"
         return (
             f"read_json({paths}, format = 'newline_delimited', columns = {{{columns}}}, "
-            "filename = '__file', maximum_object_size = 134217728)"
+            f"filename = '__file', maximum_object_size = 134217728, "
+            f"ignore_errors = {'true' if lenient else 'false'})"
         )
     return _csv_reader_sql(table, paths)
 

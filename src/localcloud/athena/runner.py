@@ -52,7 +52,7 @@ class Runner:
         self._cutoff_for = cutoff_for
         self._clock = clock
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="athena")
-        self._running: dict[str, duckdb.DuckDBPyConnection] = {}
+        self._running: dict[str, QueryContext] = {}
         self._lock = threading.Lock()
 
     def submit(self, execution: QueryExecution) -> None:
@@ -65,6 +65,10 @@ class Runner:
         execution.reason = "Query cancelled by user"
         execution.athena_error = QueryFailed("USER_CANCELLED", "Query cancelled by user")\
             .athena_error()
+        with self._lock:
+            ctx = self._running.get(execution.id)
+        if ctx is not None:
+            ctx.interrupt()
 
     def shutdown(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)
@@ -86,6 +90,17 @@ class Runner:
             self._client("s3"), self._cache_dir, self._cutoff_for(execution.workgroup)
         )
         ctx = QueryContext(self._client("glue"), self._client("s3"), scan, execution.database)
+        with self._lock:
+            self._running[execution.id] = ctx
+        try:
+            self._execute(execution, ctx, scan)
+        finally:
+            with self._lock:
+                self._running.pop(execution.id, None)
+            for con in ctx.connections:
+                con.close()
+
+    def _execute(self, execution: QueryExecution, ctx: QueryContext, scan) -> None:
         began = time.perf_counter()
         try:
             sql = bind_parameters(execution.query, execution.execution_parameters) \
@@ -102,7 +117,9 @@ class Runner:
         except duckdb.Error as error:
             execution.bytes_scanned = scan.bytes_scanned
             execution.engine_ms = int((time.perf_counter() - began) * 1000)
-            self._fail(execution, athena_error(error, execution.query))
+            failure = athena_error(error, execution.query)
+            failure.message = storage.with_s3_uris(failure.message, scan)
+            self._fail(execution, failure)
             return
         execution.bytes_scanned = scan.bytes_scanned
         execution.engine_ms = int((time.perf_counter() - began) * 1000)

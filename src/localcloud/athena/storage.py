@@ -75,6 +75,7 @@ class Scan:
     cutoff: int | None = None
     bytes_scanned: int = 0
     files_read: list[str] = field(default_factory=list)
+    local_paths: dict[str, str] = field(default_factory=dict)  # cache path -> s3 uri
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def fetch(self, obj: S3Object) -> str:
@@ -87,12 +88,20 @@ class Scan:
         digest = hashlib.sha256(f"{obj.bucket}/{obj.key}/{obj.etag}".encode()).hexdigest()[:32]
         suffix = "".join(Path(obj.key).suffixes[-2:])[:20]
         path = self.cache_dir / f"{digest}{suffix}"
+        self.local_paths[str(path)] = obj.uri
         if not path.exists():
             self.cache_dir.mkdir(parents=True, exist_ok=True)
             tmp = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.part")
             self.s3.download_file(obj.bucket, obj.key, str(tmp))
             os.replace(tmp, path)
         return str(path)
+
+
+def with_s3_uris(text: str, scan: Scan) -> str:
+    """`text` with local cache paths replaced by the S3 objects they hold (for messages)."""
+    for path, uri in scan.local_paths.items():
+        text = text.replace(path, uri)
+    return text
 
 
 def write_object(s3, uri: str, body: bytes, content_type: str = "binary/octet-stream") -> None:

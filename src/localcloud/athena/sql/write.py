@@ -11,7 +11,7 @@ import tempfile
 from pathlib import Path
 
 from localcloud.athena import catalog, storage
-from localcloud.athena.engine import QueryContext, ResultTable, new_connection, prepare_select
+from localcloud.athena.engine import QueryContext, ResultTable, prepare_select
 from localcloud.athena.errors import QueryFailed, not_supported
 from localcloud.athena.sql.ddl import PARQUET
 from localcloud.athena.sql.dialect import parse_query
@@ -183,7 +183,7 @@ def _ctas(text: str, ctx: QueryContext, execution) -> ResultTable:
         raise QueryFailed("HIVE_PATH_ALREADY_EXISTS", f"Target directory for table "
                           f"'{database}.{name}' already exists: {location}")
     partition_cols = list(props.get("partitioned_by") or [])
-    con = new_connection()
+    con = ctx.connect()
     try:
         columns, types, count = _run_into(con, query_match.group(1), ctx)
         _check_partition_order(columns, partition_cols)
@@ -246,7 +246,7 @@ def _insert(text: str, ctx: QueryContext, execution) -> ResultTable:
     fmt = {"parquet": "PARQUET", "json": "JSON"}.get(table.data_format)
     if fmt is None:
         raise not_supported(f"INSERT INTO a table stored as {table.data_format}")
-    con = new_connection()
+    con = ctx.connect()
     try:
         columns, _, count = _run_into(con, rest, ctx)
         if len(columns) != len(given):
@@ -316,7 +316,7 @@ def _unload(text: str, ctx: QueryContext, execution) -> ResultTable:
     if storage.has_objects(ctx.s3, location):
         raise QueryFailed("HIVE_PATH_ALREADY_EXISTS", f"Target location {location} is not empty")
     partition_cols = list(props.get("partitioned_by") or [])
-    con = new_connection()
+    con = ctx.connect()
     try:
         columns, _, count = _run_into(con, query_sql, ctx)
         _check_partition_order(columns, partition_cols)
