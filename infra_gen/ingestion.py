@@ -57,6 +57,8 @@ ACCESS_LOG_FORMAT = json.dumps({
 _INGEST_RESOURCE = "IngestResource"
 _HEALTH_RESOURCE = "HealthResource"
 _METHODS = ("IngestPostMethod", "IngestOptionsMethod", "HealthGetMethod")
+# Gateway responses are served only by deployments made after them.
+_GATEWAY_RESPONSES = ("BadRequestBodyResponse", "Default4xxResponse", "Default5xxResponse")
 
 
 def add_ingestion(template: Template) -> None:
@@ -228,7 +230,7 @@ def deployment_id(api_resources: list) -> str:
 def _deployment(template: Template, api_resources: list) -> None:
     dep_id = deployment_id(api_resources)
     template.add_resource(Deployment(
-        dep_id, DependsOn=list(_METHODS), RestApiId=Ref(names.API),
+        dep_id, DependsOn=[*_METHODS, *_GATEWAY_RESPONSES], RestApiId=Ref(names.API),
         Description="ingestion API",
     ))
     template.add_resource(Account(

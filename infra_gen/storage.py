@@ -4,7 +4,7 @@ bootstrap step creates it before the stack (the code must exist before functions
 
 from __future__ import annotations
 
-from troposphere import If, Ref, Sub, Template
+from troposphere import If, Ref, Template
 from troposphere.s3 import (
     AbortIncompleteMultipartUpload,
     Bucket,
@@ -101,8 +101,10 @@ def _data_bucket(logical_id: str) -> Bucket:
             LogFilePrefix=logical_id.removesuffix("Bucket").lower() + "/",
         ),
     )
+    # Logging is enabled once the log bucket's policy lets S3's logging service write.
+    depends = [names.ACCESS_LOGS_BUCKET + "Policy"]
     if logical_id != names.RAW_BUCKET:
-        return Bucket(logical_id, **props)
+        return Bucket(logical_id, DependsOn=depends, **props)
     # The validation function is named by a Sub of its known name, not a Ref or GetAtt, so the
     # bucket does not depend on the function (whose role names this bucket): no cycle. The
     # permission must exist before S3 accepts the notification, hence DependsOn.
@@ -112,7 +114,7 @@ def _data_bucket(logical_id: str) -> Bucket:
             Function=names.arn("lambda", "function:" + names.VALIDATION_FUNCTION_NAME),
         )],
     )
-    return Bucket(logical_id, DependsOn=[names.VALIDATION_PERMISSION], **props)
+    return Bucket(logical_id, DependsOn=[*depends, names.VALIDATION_PERMISSION], **props)
 
 
 def _access_logs_bucket() -> Bucket:
@@ -153,7 +155,10 @@ def _bucket_policy(logical_id: str) -> BucketPolicy:
             "Principal": {"Service": "logging.s3.amazonaws.com"},
             "Action": "s3:PutObject",
             "Resource": names.bucket_arn(logical_id, "/*"),
-            "Condition": {"StringEquals": {"aws:SourceAccount": Ref("AWS::AccountId")}},
+            "Condition": {
+                "StringEquals": {"aws:SourceAccount": Ref("AWS::AccountId")},
+                "ArnLike": {"aws:SourceArn": [names.bucket_arn(b) for b in names.DATA_BUCKETS]},
+            },
         })
     return BucketPolicy(
         logical_id + "Policy",
@@ -161,5 +166,3 @@ def _bucket_policy(logical_id: str) -> BucketPolicy:
         PolicyDocument={"Version": "2012-10-17", "Statement": statements},
     )
 
-
-__all__ = ["add_storage", "deny_insecure_transport", "Sub"]

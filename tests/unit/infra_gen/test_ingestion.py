@@ -124,7 +124,8 @@ def test_deployment_is_renamed_when_the_api_changes(view):
     (dep_id,) = deployments
     assert view.props("ApiStage")["DeploymentId"] == {"Ref": dep_id}
     assert set(deployments[dep_id]["DependsOn"]) == {
-        "IngestPostMethod", "IngestOptionsMethod", "HealthGetMethod"}
+        "IngestPostMethod", "IngestOptionsMethod", "HealthGetMethod", "BadRequestBodyResponse",
+        "Default4xxResponse", "Default5xxResponse"}
     from troposphere.apigateway import Resource
     a = deployment_id([Resource("X", RestApiId="a", ParentId="b", PathPart="ingest")])
     b = deployment_id([Resource("X", RestApiId="a", ParentId="b", PathPart="ingest2")])
