@@ -24,30 +24,45 @@ def test_rate_expressions():
     assert rate.next_after(anchor + 5000, anchor) == anchor + 7200
 
 
-@pytest.mark.parametrize("bad", ["rate(0 minutes)", "rate(1 hours)", "rate(5 minute)",
-                                 "rate(5 weeks)", "cron(0 * * * *)", "cron(0 * * * * *)",
-                                 "cron(0 * ? * ? *)", "cron(61 * * * ? *)",
-                                 "cron(0 25 * * ? *)", "cron(0 0 ? * MON#6 *)", "hourly"])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "rate(0 minutes)",
+        "rate(1 hours)",
+        "rate(5 minute)",
+        "rate(5 weeks)",
+        "cron(0 * * * *)",
+        "cron(0 * * * * *)",
+        "cron(0 * ? * ? *)",
+        "cron(61 * * * ? *)",
+        "cron(0 25 * * ? *)",
+        "cron(0 0 ? * MON#6 *)",
+        "hourly",
+    ],
+)
 def test_invalid_expressions(bad):
     with pytest.raises(ScheduleError):
         parse_schedule(bad)
 
 
-@pytest.mark.parametrize("expression, after, expected", [
-    ("cron(0 * * * ? *)", "2026-11-25 10:00", "2026-11-25 11:00 Wed"),
-    ("cron(0 * * * ? *)", "2026-11-25 10:59", "2026-11-25 11:00 Wed"),
-    ("cron(15 10 * * ? *)", "2026-11-25 10:15", "2026-11-26 10:15 Thu"),
-    ("cron(0/15 * * * ? *)", "2026-11-25 10:16", "2026-11-25 10:30 Wed"),
-    ("cron(0 8 ? * MON-FRI *)", "2026-11-27 09:00", "2026-11-30 08:00 Mon"),
-    ("cron(0 8 ? * 2 *)", "2026-11-25 09:00", "2026-11-30 08:00 Mon"),  # 1=SUN, 2=MON
-    ("cron(0 0 L * ? *)", "2026-02-10 00:00", "2026-02-28 00:00 Sat"),
-    ("cron(0 0 1W * ? *)", "2026-11-25 00:00", "2026-12-01 00:00 Tue"),
-    ("cron(0 0 15W * ? *)", "2026-11-01 00:00", "2026-11-16 00:00 Mon"),  # 15th is a Sunday
-    ("cron(0 0 ? * 6#3 *)", "2026-11-01 00:00", "2026-11-20 00:00 Fri"),
-    ("cron(0 0 ? * 6L *)", "2026-11-01 00:00", "2026-11-27 00:00 Fri"),
-    ("cron(30 12 1 JAN,JUL ? 2027)", "2026-11-25 00:00", "2027-01-01 12:30 Fri"),
-    ("cron(0 18 ? * FRI-MON *)", "2026-11-25 00:00", "2026-11-27 18:00 Fri"),
-])
+@pytest.mark.parametrize(
+    "expression, after, expected",
+    [
+        ("cron(0 * * * ? *)", "2026-11-25 10:00", "2026-11-25 11:00 Wed"),
+        ("cron(0 * * * ? *)", "2026-11-25 10:59", "2026-11-25 11:00 Wed"),
+        ("cron(15 10 * * ? *)", "2026-11-25 10:15", "2026-11-26 10:15 Thu"),
+        ("cron(0/15 * * * ? *)", "2026-11-25 10:16", "2026-11-25 10:30 Wed"),
+        ("cron(0 8 ? * MON-FRI *)", "2026-11-27 09:00", "2026-11-30 08:00 Mon"),
+        ("cron(0 8 ? * 2 *)", "2026-11-25 09:00", "2026-11-30 08:00 Mon"),  # 1=SUN, 2=MON
+        ("cron(0 0 L * ? *)", "2026-02-10 00:00", "2026-02-28 00:00 Sat"),
+        ("cron(0 0 1W * ? *)", "2026-11-25 00:00", "2026-12-01 00:00 Tue"),
+        ("cron(0 0 15W * ? *)", "2026-11-01 00:00", "2026-11-16 00:00 Mon"),  # 15th is a Sunday
+        ("cron(0 0 ? * 6#3 *)", "2026-11-01 00:00", "2026-11-20 00:00 Fri"),
+        ("cron(0 0 ? * 6L *)", "2026-11-01 00:00", "2026-11-27 00:00 Fri"),
+        ("cron(30 12 1 JAN,JUL ? 2027)", "2026-11-25 00:00", "2027-01-01 12:30 Fri"),
+        ("cron(0 18 ? * FRI-MON *)", "2026-11-25 00:00", "2026-11-27 18:00 Fri"),
+    ],
+)
 def test_cron_next_fire(expression, after, expected):
     schedule = parse_schedule(expression)
     assert isinstance(schedule, Cron)

@@ -6,9 +6,13 @@ from localcloud.clock import ManualClock
 from localcloud.events.scheduler import Scheduler
 from localcloud.events.targets import TargetError, deliver, render_input
 
-EVENT = {"id": "e1", "source": "aws.glue", "detail-type": "Glue Job State Change",
-         "time": "2026-11-25T10:00:00Z",
-         "detail": {"jobName": "dl-raw", "state": "FAILED", "message": 'Say "hi"', "n": 3}}
+EVENT = {
+    "id": "e1",
+    "source": "aws.glue",
+    "detail-type": "Glue Job State Change",
+    "time": "2026-11-25T10:00:00Z",
+    "detail": {"jobName": "dl-raw", "state": "FAILED", "message": 'Say "hi"', "n": 3},
+}
 
 
 def test_input_constant_input_path_and_whole_event():
@@ -20,21 +24,32 @@ def test_input_constant_input_path_and_whole_event():
 
 
 def test_input_transformer_string_template_as_in_the_template():
-    transformer = {"InputPathsMap": {"job": "$.detail.jobName", "state": "$.detail.state",
-                                     "message": "$.detail.message"},
-                   "InputTemplate": '"Glue job <job> ended <state>: <message>"'}
+    transformer = {
+        "InputPathsMap": {
+            "job": "$.detail.jobName",
+            "state": "$.detail.state",
+            "message": "$.detail.message",
+        },
+        "InputTemplate": '"Glue job <job> ended <state>: <message>"',
+    }
     text = render_input({"InputTransformer": transformer}, EVENT)
     assert json.loads(text) == 'Glue job dl-raw ended FAILED: Say "hi"'
 
 
 def test_input_transformer_json_template_and_predefined_variables():
-    transformer = {"InputPathsMap": {"job": "$.detail.jobName", "n": "$.detail.n",
-                                     "missing": "$.detail.nope"},
-                   "InputTemplate": '{"job": "<job>", "count": <n>, "rule": "<aws.events.rule-name>",'
-                                    ' "gone": <missing>, "time": "<aws.events.event.ingestion-time>"}'}
+    transformer = {
+        "InputPathsMap": {"job": "$.detail.jobName", "n": "$.detail.n", "missing": "$.detail.nope"},
+        "InputTemplate": '{"job": "<job>", "count": <n>, "rule": "<aws.events.rule-name>",'
+        ' "gone": <missing>, "time": "<aws.events.event.ingestion-time>"}',
+    }
     text = render_input({"InputTransformer": transformer}, EVENT, rule_name="r1")
-    assert json.loads(text) == {"job": "dl-raw", "count": 3, "rule": "r1", "gone": None,
-                                "time": "2026-11-25T10:00:00Z"}
+    assert json.loads(text) == {
+        "job": "dl-raw",
+        "count": 3,
+        "rule": "r1",
+        "gone": None,
+        "time": "2026-11-25T10:00:00Z",
+    }
 
 
 class Recorder:
@@ -51,18 +66,26 @@ class Recorder:
                     if name == "get_queue_url":
                         return {"QueueUrl": "http://q/" + kwargs["QueueName"]}
                     return {"MessageId": "m", "executionArn": "x", "JobRunId": "jr"}
+
                 return call
+
         return Client()
 
 
-@pytest.mark.parametrize("arn, expected", [
-    ("arn:aws:sns:us-east-1:123456789012:t", ("sns", "publish")),
-    ("arn:aws:states:us-east-1:123456789012:stateMachine:m", ("stepfunctions", "start_execution")),
-    ("arn:aws:lambda:us-east-1:123456789012:function:f", ("lambda", "invoke")),
-    ("arn:aws:sqs:us-east-1:123456789012:q", ("sqs", "send_message")),
-    ("arn:aws:glue:us-east-1:123456789012:job/j", ("glue", "start_job_run")),
-    ("arn:aws:glue:us-east-1:123456789012:crawler/c", ("glue", "start_crawler")),
-])
+@pytest.mark.parametrize(
+    "arn, expected",
+    [
+        ("arn:aws:sns:us-east-1:123456789012:t", ("sns", "publish")),
+        (
+            "arn:aws:states:us-east-1:123456789012:stateMachine:m",
+            ("stepfunctions", "start_execution"),
+        ),
+        ("arn:aws:lambda:us-east-1:123456789012:function:f", ("lambda", "invoke")),
+        ("arn:aws:sqs:us-east-1:123456789012:q", ("sqs", "send_message")),
+        ("arn:aws:glue:us-east-1:123456789012:job/j", ("glue", "start_job_run")),
+        ("arn:aws:glue:us-east-1:123456789012:crawler/c", ("glue", "start_crawler")),
+    ],
+)
 def test_deliver_by_target_arn(arn, expected):
     client = Recorder()
     deliver(client, {"Arn": arn}, '{"--day": "2026-11-25"}')
@@ -84,8 +107,14 @@ class FakeBus:
         return self.rules
 
     def make_event(self, source, detail_type, detail, resources, time_text):
-        return {"id": "x", "source": source, "detail-type": detail_type, "resources": resources,
-                "time": time_text, "detail": detail}
+        return {
+            "id": "x",
+            "source": source,
+            "detail-type": detail_type,
+            "resources": resources,
+            "time": time_text,
+            "detail": detail,
+        }
 
     def fire_rule(self, rule, event):
         self.fired.append((rule["Name"], event["time"]))
@@ -94,11 +123,21 @@ class FakeBus:
 
 def test_scheduler_fires_rate_rules_one_period_after_first_seen():
     clock = ManualClock(start=1_764_064_800)  # 2025-11-25T10:00:00Z
-    rules = [{"Name": "hourly", "Arn": "arn:r1", "ScheduleExpression": "rate(1 hour)",
-              "State": "ENABLED"},
-             {"Name": "off", "Arn": "arn:r2", "ScheduleExpression": "rate(1 minute)",
-              "State": "DISABLED"},
-             {"Name": "pattern", "Arn": "arn:r3", "EventPattern": "{}", "State": "ENABLED"}]
+    rules = [
+        {
+            "Name": "hourly",
+            "Arn": "arn:r1",
+            "ScheduleExpression": "rate(1 hour)",
+            "State": "ENABLED",
+        },
+        {
+            "Name": "off",
+            "Arn": "arn:r2",
+            "ScheduleExpression": "rate(1 minute)",
+            "State": "DISABLED",
+        },
+        {"Name": "pattern", "Arn": "arn:r3", "EventPattern": "{}", "State": "ENABLED"},
+    ]
     bus = FakeBus(rules)
     scheduler = Scheduler(bus, clock, tick_seconds=1)
     bus.rules = [r for r in rules if r.get("ScheduleExpression")]
@@ -118,8 +157,16 @@ def test_scheduler_fires_rate_rules_one_period_after_first_seen():
 
 def test_scheduler_cron_and_fire_all():
     clock = ManualClock(start=1_764_064_800 + 1800)  # 10:30Z
-    bus = FakeBus([{"Name": "top", "Arn": "arn:c", "ScheduleExpression": "cron(0 * * * ? *)",
-                    "State": "ENABLED"}])
+    bus = FakeBus(
+        [
+            {
+                "Name": "top",
+                "Arn": "arn:c",
+                "ScheduleExpression": "cron(0 * * * ? *)",
+                "State": "ENABLED",
+            }
+        ]
+    )
     scheduler = Scheduler(bus, clock, tick_seconds=1)
     scheduler.run_due()
     clock.advance(1800)

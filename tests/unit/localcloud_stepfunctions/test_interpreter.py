@@ -41,8 +41,13 @@ def run(definition, data, tasks=None, clock=None):
 
 
 def test_retry_backoff_sequence_and_cap():
-    retrier = {"ErrorEquals": ["X"], "IntervalSeconds": 2, "BackoffRate": 3, "MaxAttempts": 4,
-               "MaxDelaySeconds": 30}
+    retrier = {
+        "ErrorEquals": ["X"],
+        "IntervalSeconds": 2,
+        "BackoffRate": 3,
+        "MaxAttempts": 4,
+        "MaxDelaySeconds": 30,
+    }
     assert [backoff_delay(retrier, n) for n in range(4)] == [2, 6, 18, 30]
     assert backoff_delay({}, 0) == 1 and backoff_delay({}, 2) == 4  # AWS defaults 1 s, rate 2
     jittered = backoff_delay({**retrier, "JitterStrategy": "FULL"}, 2, random.Random(1))
@@ -58,8 +63,12 @@ def test_error_matching_rules():
 
 
 def test_retry_policy_counts_attempts_per_retrier():
-    policy = RetryPolicy([{"ErrorEquals": ["A"], "MaxAttempts": 2, "IntervalSeconds": 1},
-                          {"ErrorEquals": ["States.ALL"], "MaxAttempts": 1, "IntervalSeconds": 5}])
+    policy = RetryPolicy(
+        [
+            {"ErrorEquals": ["A"], "MaxAttempts": 2, "IntervalSeconds": 1},
+            {"ErrorEquals": ["States.ALL"], "MaxAttempts": 1, "IntervalSeconds": 5},
+        ]
+    )
     assert [policy.next_delay("A"), policy.next_delay("A"), policy.next_delay("A")] == [1, 2, None]
     assert policy.next_delay("B") == 5 and policy.next_delay("B") is None
 
@@ -67,10 +76,25 @@ def test_retry_policy_counts_attempts_per_retrier():
 def test_task_retries_with_backoff_on_the_clock_then_succeeds():
     fail = StatesError("Glue.ConcurrentRunsExceededException", "busy")
     tasks = FakeTasks({"arn:t": [fail, fail, {"ok": 1}]})
-    definition = {"StartAt": "T", "States": {"T": {
-        "Type": "Task", "Resource": "arn:t", "End": True, "ResultPath": "$.r",
-        "Retry": [{"ErrorEquals": ["Glue.ConcurrentRunsExceededException"],
-                   "IntervalSeconds": 60, "BackoffRate": 2.0, "MaxAttempts": 3}]}}}
+    definition = {
+        "StartAt": "T",
+        "States": {
+            "T": {
+                "Type": "Task",
+                "Resource": "arn:t",
+                "End": True,
+                "ResultPath": "$.r",
+                "Retry": [
+                    {
+                        "ErrorEquals": ["Glue.ConcurrentRunsExceededException"],
+                        "IntervalSeconds": 60,
+                        "BackoffRate": 2.0,
+                        "MaxAttempts": 3,
+                    }
+                ],
+            }
+        },
+    }
     output, events, clock = run(definition, {"in": 1}, tasks)
     assert output == {"in": 1, "r": {"ok": 1}}
     assert clock.sleeps == [60, 120]
@@ -80,22 +104,37 @@ def test_task_retries_with_backoff_on_the_clock_then_succeeds():
 def test_exhausted_retries_go_to_catch_with_error_output():
     fail = StatesError("States.TaskFailed", '{"ErrorMessage": "boom"}')
     tasks = FakeTasks({"arn:t": [fail, fail]})
-    definition = {"StartAt": "T", "States": {
-        "T": {"Type": "Task", "Resource": "arn:t", "Next": "Done",
-              "Retry": [{"ErrorEquals": ["States.TaskFailed"], "MaxAttempts": 1}],
-              "Catch": [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.error",
-                         "Next": "Notify"}]},
-        "Notify": {"Type": "Pass", "End": True},
-        "Done": {"Type": "Succeed"}}}
+    definition = {
+        "StartAt": "T",
+        "States": {
+            "T": {
+                "Type": "Task",
+                "Resource": "arn:t",
+                "Next": "Done",
+                "Retry": [{"ErrorEquals": ["States.TaskFailed"], "MaxAttempts": 1}],
+                "Catch": [
+                    {"ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": "Notify"}
+                ],
+            },
+            "Notify": {"Type": "Pass", "End": True},
+            "Done": {"Type": "Succeed"},
+        },
+    }
     output, events, _ = run(definition, {"x": 1}, tasks)
-    assert output == {"x": 1, "error": {"Error": "States.TaskFailed",
-                                        "Cause": '{"ErrorMessage": "boom"}'}}
+    assert output == {
+        "x": 1,
+        "error": {"Error": "States.TaskFailed", "Cause": '{"ErrorMessage": "boom"}'},
+    }
     assert [e["type"] for e in events][-2:] == ["PassStateEntered", "PassStateExited"]
 
 
 def test_uncaught_error_propagates_from_fail_state_with_paths():
-    definition = {"StartAt": "F", "States": {"F": {
-        "Type": "Fail", "ErrorPath": "$.e", "CausePath": "States.Format('bad {}', $.n)"}}}
+    definition = {
+        "StartAt": "F",
+        "States": {
+            "F": {"Type": "Fail", "ErrorPath": "$.e", "CausePath": "States.Format('bad {}', $.n)"}
+        },
+    }
     with pytest.raises(StatesError) as err:
         run(definition, {"e": "Custom", "n": 3})
     assert (err.value.error, err.value.cause) == ("Custom", "bad 3")
@@ -103,10 +142,14 @@ def test_uncaught_error_propagates_from_fail_state_with_paths():
 
 def test_wait_seconds_path_and_timestamp_use_the_clock():
     clock = ManualClock(start=1_700_000_000)
-    definition = {"StartAt": "W1", "States": {
-        "W1": {"Type": "Wait", "Seconds": 30, "Next": "W2"},
-        "W2": {"Type": "Wait", "SecondsPath": "$.s", "Next": "W3"},
-        "W3": {"Type": "Wait", "Timestamp": "2023-11-14T22:15:20Z", "End": True}}}
+    definition = {
+        "StartAt": "W1",
+        "States": {
+            "W1": {"Type": "Wait", "Seconds": 30, "Next": "W2"},
+            "W2": {"Type": "Wait", "SecondsPath": "$.s", "Next": "W3"},
+            "W3": {"Type": "Wait", "Timestamp": "2023-11-14T22:15:20Z", "End": True},
+        },
+    }
     output, events, _ = run(definition, {"s": 5}, clock=clock)
     assert clock.sleeps == [30, 5, 1_700_000_120 - 1_700_000_035]
     assert output == {"s": 5}
@@ -114,15 +157,37 @@ def test_wait_seconds_path_and_timestamp_use_the_clock():
 
 
 def test_parallel_and_map_collect_results_in_order():
-    definition = {"StartAt": "P", "States": {
-        "P": {"Type": "Parallel", "Next": "M", "ResultPath": "$.par", "Branches": [
-            {"StartAt": "A", "States": {"A": {"Type": "Pass", "Result": "a", "End": True}}},
-            {"StartAt": "B", "States": {"B": {"Type": "Pass", "Result": "b", "End": True}}}]},
-        "M": {"Type": "Map", "ItemsPath": "$.items", "ResultPath": "$.map", "End": True,
-              "ItemSelector": {"v.$": "$$.Map.Item.Value", "i.$": "$$.Map.Item.Index"},
-              "ItemProcessor": {"StartAt": "Double", "States": {"Double": {
-                  "Type": "Pass", "Parameters": {"d.$": "States.MathAdd($.v, $.v)",
-                                                 "i.$": "$.i"}, "End": True}}}}}}
+    definition = {
+        "StartAt": "P",
+        "States": {
+            "P": {
+                "Type": "Parallel",
+                "Next": "M",
+                "ResultPath": "$.par",
+                "Branches": [
+                    {"StartAt": "A", "States": {"A": {"Type": "Pass", "Result": "a", "End": True}}},
+                    {"StartAt": "B", "States": {"B": {"Type": "Pass", "Result": "b", "End": True}}},
+                ],
+            },
+            "M": {
+                "Type": "Map",
+                "ItemsPath": "$.items",
+                "ResultPath": "$.map",
+                "End": True,
+                "ItemSelector": {"v.$": "$$.Map.Item.Value", "i.$": "$$.Map.Item.Index"},
+                "ItemProcessor": {
+                    "StartAt": "Double",
+                    "States": {
+                        "Double": {
+                            "Type": "Pass",
+                            "Parameters": {"d.$": "States.MathAdd($.v, $.v)", "i.$": "$.i"},
+                            "End": True,
+                        }
+                    },
+                },
+            },
+        },
+    }
     output, events, _ = run(definition, {"items": [1, 2, 3]})
     assert output["par"] == ["a", "b"]
     assert output["map"] == [{"d": 2, "i": 0}, {"d": 4, "i": 1}, {"d": 6, "i": 2}]
@@ -131,8 +196,10 @@ def test_parallel_and_map_collect_results_in_order():
 
 
 def test_history_ids_and_previous_event_ids_chain():
-    definition = {"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "B"},
-                                             "B": {"Type": "Succeed"}}}
+    definition = {
+        "StartAt": "A",
+        "States": {"A": {"Type": "Pass", "Next": "B"}, "B": {"Type": "Succeed"}},
+    }
     _, events, _ = run(definition, {})
     assert [e["id"] for e in events] == [1, 2, 3, 4]
     assert [e["previousEventId"] for e in events] == [0, 1, 2, 3]
@@ -145,14 +212,20 @@ def test_cancel_aborts_during_wait():
     cancel.set()
     interpreter = Interpreter(FakeTasks({}), ManualClock(), cancel)
     with pytest.raises(ExecutionAborted):
-        interpreter.run_machine({"StartAt": "W", "States": {"W": {
-            "Type": "Wait", "Seconds": 5, "End": True}}}, {}, Branch(History(ManualClock())), {})
+        interpreter.run_machine(
+            {"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 5, "End": True}}},
+            {},
+            Branch(History(ManualClock())),
+            {},
+        )
 
 
 def test_execution_store_records_status_output_and_execution_events():
     store = ExecutionStore(FakeTasks({}), ManualClock())
-    definition = {"StartAt": "P", "States": {"P": {"Type": "Pass", "Result": {"r": 1},
-                                                   "End": True}}}
+    definition = {
+        "StartAt": "P",
+        "States": {"P": {"Type": "Pass", "Result": {"r": 1}, "End": True}},
+    }
     ended = []
     store.listeners.append(ended.append)
     machine = "arn:aws:states:us-east-1:123456789012:stateMachine:m"
@@ -171,9 +244,12 @@ def test_execution_store_records_status_output_and_execution_events():
 def test_execution_failure_is_recorded_with_error_and_cause():
     store = ExecutionStore(FakeTasks({}), ManualClock())
     definition = {"StartAt": "F", "States": {"F": {"Type": "Fail", "Error": "E", "Cause": "C"}}}
-    execution = store.start("arn:aws:states:us-east-1:123456789012:stateMachine:m",
-                            definition, "", "{}")
+    execution = store.start(
+        "arn:aws:states:us-east-1:123456789012:stateMachine:m", definition, "", "{}"
+    )
     execution.done.wait(5)
     assert (execution.status, execution.error, execution.cause) == ("FAILED", "E", "C")
     assert execution.history.snapshot()[-1]["executionFailedEventDetails"] == {
-        "error": "E", "cause": "C"}
+        "error": "E",
+        "cause": "C",
+    }

@@ -33,8 +33,15 @@ class FakeGlue:
 
     def get_crawler(self, Name):
         if Name == "missing":
-            raise ClientError({"Error": {"Code": "EntityNotFoundException",
-                                         "Message": "Crawler missing not found"}}, "GetCrawler")
+            raise ClientError(
+                {
+                    "Error": {
+                        "Code": "EntityNotFoundException",
+                        "Message": "Crawler missing not found",
+                    }
+                },
+                "GetCrawler",
+            )
         return {"Crawler": {"Name": Name, "State": "READY"}, "ResponseMetadata": {}}
 
 
@@ -59,10 +66,14 @@ def run_task(runner, resource, parameters):
 
 
 def test_describe_resource_names():
-    assert describe_resource("arn:aws:states:::glue:startJobRun.sync") == ("glue",
-                                                                           "startJobRun.sync")
-    assert describe_resource("arn:aws:states:::aws-sdk:glue:getCrawler") == ("aws-sdk:glue",
-                                                                             "getCrawler")
+    assert describe_resource("arn:aws:states:::glue:startJobRun.sync") == (
+        "glue",
+        "startJobRun.sync",
+    )
+    assert describe_resource("arn:aws:states:::aws-sdk:glue:getCrawler") == (
+        "aws-sdk:glue",
+        "getCrawler",
+    )
     fn = "arn:aws:lambda:us-east-1:123456789012:function:f"
     assert describe_resource(fn) == ("lambda", fn)
     with pytest.raises(StatesError):
@@ -82,8 +93,11 @@ def test_aws_sdk_call_maps_action_and_names_errors_by_service():
 
 def test_glue_sync_polls_until_succeeded():
     glue = FakeGlue(["STARTING", "RUNNING", "SUCCEEDED"])
-    result, events = run_task(runner_for(glue=glue), "arn:aws:states:::glue:startJobRun.sync",
-                              {"JobName": "j", "Arguments": {"--x": "1"}})
+    result, events = run_task(
+        runner_for(glue=glue),
+        "arn:aws:states:::glue:startJobRun.sync",
+        {"JobName": "j", "Arguments": {"--x": "1"}},
+    )
     assert result["JobRunState"] == "SUCCEEDED" and result["Id"] == "jr_1"
     assert glue.calls[0] == ("start_job_run", {"JobName": "j", "Arguments": {"--x": "1"}})
     assert [c[0] for c in glue.calls].count("get_job_run") == 3
@@ -94,8 +108,7 @@ def test_glue_sync_polls_until_succeeded():
 def test_glue_sync_terminal_failures_are_task_failed_with_the_run_as_cause(final):
     glue = FakeGlue(["RUNNING", final])
     with pytest.raises(StatesError) as err:
-        run_task(runner_for(glue=glue), "arn:aws:states:::glue:startJobRun.sync",
-                 {"JobName": "j"})
+        run_task(runner_for(glue=glue), "arn:aws:states:::glue:startJobRun.sync", {"JobName": "j"})
     assert err.value.error == "States.TaskFailed"
     cause = json.loads(err.value.cause)
     assert cause["JobRunState"] == final
@@ -105,15 +118,19 @@ def test_glue_sync_terminal_failures_are_task_failed_with_the_run_as_cause(final
 
 def test_glue_start_job_run_without_sync_returns_the_run_id():
     glue = FakeGlue([])
-    result, _ = run_task(runner_for(glue=glue), "arn:aws:states:::glue:startJobRun",
-                         {"JobName": "j"})
+    result, _ = run_task(
+        runner_for(glue=glue), "arn:aws:states:::glue:startJobRun", {"JobName": "j"}
+    )
     assert result == {"JobRunId": "jr_1"} and len(glue.calls) == 1
 
 
 def test_sns_publish_serializes_a_json_message():
     sns = FakeSns()
-    result, _ = run_task(runner_for(sns=sns), "arn:aws:states:::sns:publish",
-                         {"TopicArn": "arn:t", "Subject": "s", "Message": {"a": [1]}})
+    result, _ = run_task(
+        runner_for(sns=sns),
+        "arn:aws:states:::sns:publish",
+        {"TopicArn": "arn:t", "Subject": "s", "Message": {"a": [1]}},
+    )
     assert result == {"MessageId": "m-1"}
     assert sns.published == [{"TopicArn": "arn:t", "Subject": "s", "Message": '{"a":[1]}'}]
 
