@@ -114,4 +114,8 @@ def handler(event: dict, context: object) -> dict:
     if method != "POST":
         error = EventError(405, "method", "method", f"{method} is not allowed; use POST")
         return error_response(error, request_id)
-    return _ingest(event, request_id, received_at)
+    try:
+        return _ingest(event, request_id, received_at)
+    except Exception:  # a bug must still answer with the contract's 500, not a bare 502
+        _logger.exception("unexpected error", extra={"fields": {"request_id": request_id}})
+        return failure_response(request_id)

@@ -3,6 +3,7 @@ handler.py), and a moto-mocked account with the raw bucket, alerts topic and a q
 
 import importlib.util
 import json
+import os
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -35,14 +36,11 @@ def validation():
     return _load("validation")
 
 
-@pytest.fixture
-def cloud(monkeypatch):
-    """A mocked account: raw bucket, alerts topic with an SQS queue subscribed to read alerts."""
-    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
-    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
-    monkeypatch.setenv("STACK_NAME", STACK)
-    monkeypatch.setenv("METRICS_NAMESPACE", "DataLake")
-    monkeypatch.setenv("RAW_BUCKET", RAW_BUCKET)
+@pytest.fixture(scope="module")
+def _account():
+    """One mocked account per test module (creating it costs more than the tests using it):
+    raw bucket, alerts topic with an SQS queue subscribed, and a record of sent metrics."""
+    saved = os.environ.pop("AWS_ENDPOINT_URL", None)
     aws.clear_clients()
     with mock_aws():
         s3 = boto3.client("s3", region_name="us-east-1")
@@ -55,7 +53,6 @@ def cloud(monkeypatch):
             "Attributes"
         ]["QueueArn"]
         sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=queue_arn)
-        monkeypatch.setenv("ALERTS_TOPIC_ARN", topic)
         cloudwatch = boto3.client("cloudwatch", region_name="us-east-1")
         sent: list[dict] = []
         aws.client("cloudwatch").meta.events.register(
@@ -69,12 +66,29 @@ def cloud(monkeypatch):
             topic=topic,
             cloudwatch=cloudwatch,
             bucket=RAW_BUCKET,
+            sent=sent,
             raw_objects=lambda: raw_objects(s3),
             alerts=lambda: alerts(sqs, queue),
             metric_sum=lambda name, dims: metric_sum(sent, name, dims),
             metric_dimension_sets=lambda name: metric_dimension_sets(cloudwatch, name),
         )
     aws.clear_clients()
+    if saved is not None:
+        os.environ["AWS_ENDPOINT_URL"] = saved
+
+
+@pytest.fixture
+def cloud(_account, monkeypatch):
+    """The module's mocked account, emptied for this test, with the Lambdas' environment set."""
+    monkeypatch.setenv("STACK_NAME", STACK)
+    monkeypatch.setenv("METRICS_NAMESPACE", "DataLake")
+    monkeypatch.setenv("RAW_BUCKET", RAW_BUCKET)
+    monkeypatch.setenv("ALERTS_TOPIC_ARN", _account.topic)
+    for key in raw_objects(_account.s3):
+        _account.s3.delete_object(Bucket=RAW_BUCKET, Key=key)
+    alerts(_account.sqs, _account.queue)  # drain
+    _account.sent.clear()
+    return _account
 
 
 def raw_objects(s3) -> dict[str, bytes]:
@@ -114,7 +128,8 @@ def metric_sum(sent: list[dict], name: str, dimensions: dict[str, str]) -> float
 
 
 def metric_dimension_sets(cloudwatch, name: str) -> list[dict[str, str]]:
-    """The dimension sets moto holds for `name` (what ListMetrics shows)."""
+    """The dimension sets moto holds for `name` (what ListMetrics shows; the account lives for
+    the whole module, so earlier tests' sets are there too)."""
     metrics = cloudwatch.list_metrics(Namespace="DataLake", MetricName=name)["Metrics"]
     return sorted(
         ({d["Name"]: d["Value"] for d in m["Dimensions"]} for m in metrics),

@@ -335,11 +335,13 @@ def test_events_ingested_metric_per_stack_and_source(ingest, cloud):
     assert cloud.metric_sum("EventsIngested", {"StackName": "datalake"}) == 3
     assert cloud.metric_sum("EventsIngested", {"StackName": "datalake", "Source": "iot"}) == 2
     assert cloud.metric_sum("EventsIngested", {"StackName": "datalake", "Source": "web"}) == 1
-    assert cloud.metric_dimension_sets("EventsIngested") == [
+    held = cloud.metric_dimension_sets("EventsIngested")
+    for dimensions in [
         {"StackName": "datalake"},
         {"StackName": "datalake", "Source": "iot"},
         {"StackName": "datalake", "Source": "web"},
-    ]
+    ]:
+        assert dimensions in held
 
 
 def test_rejected_requests_publish_no_metric(ingest, cloud):
@@ -393,3 +395,14 @@ def test_request_id_falls_back_to_the_lambda_context(ingestion, cloud):
     assert json.loads(response["body"])["request_id"] == "lambda-req-9"
     (key,) = cloud.raw_objects()
     assert key.endswith("-lambda-req-9.json")
+
+
+def test_unexpected_error_is_a_500_with_cors(ingestion, cloud, monkeypatch):
+    def broken(*args, **kwargs):
+        raise KeyError("bug")
+
+    monkeypatch.setattr(ingestion, "plan_ingest", broken)
+    response = ingestion.handler(api_event(IOT), None)
+    assert response["statusCode"] == 500 and response["headers"][CORS] == "*"
+    assert json.loads(response["body"])["accepted"] == 0
+    assert cloud.raw_objects() == {}

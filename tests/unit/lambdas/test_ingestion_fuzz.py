@@ -83,7 +83,7 @@ def test_no_5xx_and_no_write_for_rejected_requests(ingestion, monkeypatch):
         counter = iter(range(10**6))
         seen: set[int] = set()
 
-        @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+        @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
         @given(body=bodies, content_type=content_types)
         def check(body, content_type):
             before = set(_keys(s3))
