@@ -46,6 +46,8 @@ def processed_to_curated_arguments() -> dict:
         "--job-bookmark-option": "job-bookmark-disable",
         "--processed_path": names.s3_uri(names.PROCESSED_BUCKET, "processed_data/"),
         "--curated_path": names.s3_uri(names.CURATED_BUCKET),
+        # Optional in the script (same default); explicit so the template shows every input.
+        "--quarantine_path": names.s3_uri(names.PROCESSED_BUCKET, "quarantine/"),
     }
 
 

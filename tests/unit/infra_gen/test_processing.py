@@ -55,3 +55,36 @@ def test_glue_log_groups_exist_for_each_job(view):
              for g in view.of_type("AWS::Logs::LogGroup").values()}
     assert "/aws-glue/jobs/${AWS::StackName}-raw-to-processed" in names
     assert "/aws-glue/jobs/${AWS::StackName}-processed-to-curated" in names
+
+
+def _load_script(name: str):
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[3] / "glue_jobs" / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(f"_glue_script_{name}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize("logical_id,script", [
+    ("RawToProcessedJob", "raw_to_processed"),
+    ("ProcessedToCuratedJob", "processed_to_curated"),
+])
+def test_scripts_parse_the_default_arguments(view, logical_id, script):
+    """What Glue would pass (DefaultArguments + JOB_NAME) is what each script reads."""
+    module = _load_script(script)
+    args = _subs(view.props(logical_id)["DefaultArguments"])
+    resolved = {k: v.replace("${AWS::StackName}", "lake").replace("${AWS::AccountId}", "1")
+                .replace("${AWS::Region}", "r") for k, v in args.items()}
+    argv = ["script.py", "--JOB_NAME", "lake-job"]
+    for key, value in sorted(resolved.items()):
+        argv += [key, value]
+    parsed = module.parse_arguments(argv)
+    script_names = {k[2:] for k in args if "-" not in k[2:] and k[2:].islower()}
+    declared = set(module.ARGUMENTS[1:]) | set(getattr(module, "OPTIONAL_ARGUMENTS", []))
+    assert script_names == declared
+    for name in script_names:
+        assert parsed[name] == resolved["--" + name]
+    assert parsed["JOB_NAME"] == "lake-job"
