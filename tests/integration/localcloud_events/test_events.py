@@ -194,3 +194,28 @@ def test_fire_schedules_command_fires_enabled_rules_now(
     assert f"-> {arn} delivered" in out
     message = receive(sqs, url)
     assert message and message[0]["detail-type"] == "Scheduled Event"
+
+
+def test_hourly_rule_starts_the_pipeline_state_machine_on_its_own(scaled_client):
+    events, sfn = scaled_client("events"), scaled_client("stepfunctions")
+    suffix = uuid.uuid4().hex[:8]
+    machine = sfn.create_state_machine(
+        name=f"etl-{suffix}",
+        roleArn="arn:aws:iam::123456789012:role/r",
+        definition=json.dumps({"StartAt": "P", "States": {"P": {"Type": "Pass", "End": True}}}),
+    )["stateMachineArn"]
+    events.put_rule(Name=f"etl-hourly-{suffix}", ScheduleExpression="rate(1 hour)")
+    events.put_targets(
+        Rule=f"etl-hourly-{suffix}",
+        Targets=[
+            {"Id": "etl-pipeline", "Arn": machine, "Input": json.dumps({"run_curated": False})}
+        ],
+    )
+    deadline = time.time() + 15
+    executions = []
+    while len(executions) < 2 and time.time() < deadline:
+        executions = sfn.list_executions(stateMachineArn=machine)["executions"]
+        time.sleep(0.2)
+    assert len(executions) >= 2
+    described = sfn.describe_execution(executionArn=executions[-1]["executionArn"])
+    assert json.loads(described["input"]) == {"run_curated": False}
