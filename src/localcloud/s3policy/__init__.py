@@ -1,0 +1,1 @@
+"""Bucket policy conditions moto cannot evaluate: `aws:SecureTransport` (see plugin.py)."""
