@@ -434,3 +434,32 @@ def test_subscription_attributes():
     assert subscription_attributes(
         {"FilterPolicy": {"severity": ["high"]}, "RawMessageDelivery": True, "Protocol": "sqs"}
     ) == {"FilterPolicy": '{"severity": ["high"]}', "RawMessageDelivery": "true"}
+
+
+def test_inline_code_becomes_index_py_and_s3_code_needs_both_keys():
+    import io
+    import zipfile
+
+    from localcloud.provision.base import Context
+    from localcloud.provision.lambda_ import code_zip
+
+    ctx = Context(client=None, stack_name="stk", region="us-east-1", account="123456789012")
+    data = code_zip(ctx, {"ZipFile": "def handler(e, c):\n    return 1\n"}, "python3.11")
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        assert archive.namelist() == ["index.py"]
+        assert archive.read("index.py") == b"def handler(e, c):\n    return 1\n"
+    node = code_zip(ctx, {"ZipFile": "exports.handler = 1"}, "nodejs20.x")
+    assert zipfile.ZipFile(io.BytesIO(node)).namelist() == ["index.js"]
+    with pytest.raises(TemplateError, match="needs ZipFile or S3Bucket and S3Key"):
+        code_zip(ctx, {"S3Bucket": "b"}, "python3.11")
+
+
+def test_physical_names_fit_and_follow_the_resource_kind():
+    from localcloud.provision.base import Context
+
+    ctx = Context(None, "my-stack", "us-east-1", "123456789012", "RawBucket")
+    name = ctx.physical_name(63, lowercase=True)
+    assert name.startswith("my-stack-rawbucket-") and len(name) <= 63 and name == name.lower()
+    long = Context(None, "s" * 40, "us-east-1", "1", "L" * 40).physical_name(64)
+    assert len(long) == 64
+    assert ctx.physical_name(255, True, "_").startswith("my-stack_rawbucket_")
