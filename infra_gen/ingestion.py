@@ -187,9 +187,11 @@ def _api(template: Template) -> list:
         ),
         # Errors made by API Gateway itself (missing key, refused body) carry CORS headers, and
         # a refused body says which rule failed.
+        # The form AWS documents for request validation (gateway responses take variables,
+        # not VTL functions).
         _gateway_response("BadRequestBodyResponse", "BAD_REQUEST_BODY",
-                          '{"message": "invalid request body: '
-                          '$util.escapeJavaScript($context.error.validationErrorString)"}'),
+                          '{"message": $context.error.messageString, '
+                          '"validationErrors": "$context.error.validationErrorString"}'),
         _gateway_response("Default4xxResponse", "DEFAULT_4XX",
                           '{"message": $context.error.messageString}'),
         _gateway_response("Default5xxResponse", "DEFAULT_5XX",
