@@ -33,6 +33,10 @@ _FLUSH_SECONDS = 2.0
 # Where the awsglue shim finds the committed bookmark and writes its commit (the same names
 # as awsglue/context.py; the shim cannot import this package).
 CONTINUOUS_LOG_GROUP = "/aws-glue/jobs/logs-v2"
+# The script's own stderr (see driver/glue_launcher.py), followed while the run goes on.
+LAUNCHER = Path(__file__).resolve().parent / "driver" / "glue_launcher.py"
+DRIVER_STDERR_ENV = "LOCALCLOUD_GLUE_DRIVER_STDERR"
+DRIVER_STDERR_FILE = "driver-stderr.log"
 STATE_ENV = "LOCALCLOUD_GLUE_BOOKMARK_STATE"
 COMMIT_ENV = "LOCALCLOUD_GLUE_BOOKMARK_COMMIT"
 _KILL_GRACE_SECONDS = 5.0
@@ -144,9 +148,10 @@ class JobRunner:
                 "spark.eventLog.dir": events_dir.as_uri(),
                 "spark.eventLog.compress": "false",
             }
+        env[DRIVER_STDERR_ENV] = str(work / DRIVER_STDERR_FILE)
         command = build_command(
-            str(script),
-            script_argv(run.job_name, run.run_id, args),
+            str(LAUNCHER),
+            [str(script), *script_argv(run.job_name, run.run_id, args)],
             service.spark,
             service.cloud.config.endpoint,
             (env["AWS_ACCESS_KEY_ID"], env["AWS_SECRET_ACCESS_KEY"]),
@@ -163,11 +168,16 @@ class JobRunner:
             command, cwd=work, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
             stdin=subprocess.DEVNULL, start_new_session=True, text=True, errors="replace",
         )
-        tail: collections.deque[str] = collections.deque(maxlen=400)
         out, err, *more = sinks
+        jvm_tail: collections.deque[str] = collections.deque(maxlen=400)
+        python_tail: collections.deque[str] = collections.deque(maxlen=400)
+        finished = threading.Event()
         readers = [
             threading.Thread(target=_pump, args=(process.stdout, [out, *more], None), daemon=True),
-            threading.Thread(target=_pump, args=(process.stderr, [err, *more], tail), daemon=True),
+            threading.Thread(target=_pump, args=(process.stderr, [err, *more], jvm_tail),
+                             daemon=True),
+            threading.Thread(target=_follow, args=(work / DRIVER_STDERR_FILE, [err, *more],
+                                                   python_tail, finished), daemon=True),
         ]
         for reader in readers:
             reader.start()
@@ -189,13 +199,15 @@ class JobRunner:
                 for sink in sinks:
                     sink.flush()
                 last_flush = time.monotonic()
+        finished.set()
         for reader in readers:
             reader.join(timeout=10)
         if outcome:
             return outcome
         if process.returncode == 0:
             return "SUCCEEDED", None
-        return "FAILED", error_message_from(list(tail), process.returncode)
+        tail = list(python_tail) or list(jvm_tail)
+        return "FAILED", error_message_from(tail, process.returncode)
 
     def _commit_bookmark(self, request: RunRequest, work: Path) -> None:
         run = request.run
@@ -234,6 +246,32 @@ def _pump(stream, sinks: list[telemetry.LogStream], tail: collections.deque | No
         if tail is not None:
             tail.append(line)
     stream.close()
+
+
+def _follow(path: Path, sinks: list[telemetry.LogStream], tail: collections.deque,
+            finished: threading.Event) -> None:
+    """Copy lines appended to `path` until `finished` is set and nothing more comes."""
+    position, pending = 0, ""
+    while True:
+        done = finished.is_set()
+        if path.exists():
+            with open(path, errors="replace") as handle:
+                handle.seek(position)
+                chunk = handle.read()
+                position = handle.tell()
+            pending += chunk
+            *lines, pending = pending.split("\n")
+            for line in lines:
+                for sink in sinks:
+                    sink.write(line)
+                tail.append(line)
+        if done:
+            break
+        finished.wait(0.2)
+    if pending:
+        for sink in sinks:
+            sink.write(pending)
+        tail.append(pending)
 
 
 def _kill(process: subprocess.Popen) -> None:

@@ -1,0 +1,1 @@
+"""The Spark driver's entry point for local Glue job runs (run by spark-submit, not imported)."""
