@@ -124,25 +124,25 @@ def dedupe_against_existing(batch: DataFrame, existing: DataFrame) -> DataFrame:
     same_line = (F.col("_known_raw_key") == F.col("raw_key")) & (
         F.col("_known_hash") == F.col("record_hash")
     )
-    duplicate = is_new & seen & ~same_line
+    flagged = joined.withColumn(
+        "_verdict",
+        F.when(is_new & seen & same_line, F.lit(STATUS_ALREADY_PROCESSED)).when(
+            is_new & seen, F.lit(STATUS_DUPLICATE)
+        ),
+    )
+    duplicate = F.col("_verdict") == STATUS_DUPLICATE
+    message = F.concat(
+        F.lit("event_id: duplicate: "),
+        F.col("event_id"),
+        F.lit(" is already in the processed zone ("),
+        F.coalesce(F.col("_known_raw_key"), F.lit("?")),
+        F.lit(")"),
+    )
     return (
-        joined.withColumn(
-            "status",
-            F.when(is_new & seen & same_line, F.lit(STATUS_ALREADY_PROCESSED))
-            .when(duplicate, F.lit(STATUS_DUPLICATE))
-            .otherwise(F.col("status")),
-        )
+        flagged.withColumn("status", F.coalesce(F.col("_verdict"), F.col("status")))
         .withColumn("reason", F.when(duplicate, F.lit(REASON_DUPLICATE)).otherwise(F.col("reason")))
-        .withColumn(
-            "errors",
-            F.when(
-                duplicate,
-                F.array(F.concat(F.lit("event_id: duplicate: "), F.col("event_id"),
-                                 F.lit(" is already in the processed zone ("),
-                                 F.coalesce(F.col("_known_raw_key"), F.lit("?")), F.lit(")"))),
-            ).otherwise(F.col("errors")),
-        )
-        .drop("_known_raw_key", "_known_hash")
+        .withColumn("errors", F.when(duplicate, F.array(message)).otherwise(F.col("errors")))
+        .drop("_known_raw_key", "_known_hash", "_verdict")
     )
 
 
