@@ -43,6 +43,12 @@ def _faults(text: str) -> dict:
         raise argparse.ArgumentTypeError(f"--faults must be a JSON object: {error}") from None
     if not isinstance(value, dict):
         raise argparse.ArgumentTypeError("--faults must be a JSON object")
+    from localcloud.faults.settings import FaultSettings
+
+    try:
+        FaultSettings(value)  # refuse unknown settings and out-of-range values up front
+    except (ValueError, TypeError) as error:
+        raise argparse.ArgumentTypeError(f"--faults: {error}") from None
     return value
 
 

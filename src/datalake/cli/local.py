@@ -68,7 +68,7 @@ def _register_up(local) -> None:
     _data_dir_option(up)
     up.add_argument("--time-scale", type=float, default=1.0,
                     help="simulated seconds per real second for schedules and alarms")
-    up.add_argument("--faults", type=_json_object, default=None, metavar="JSON",
+    up.add_argument("--faults", type=_faults, default=None, metavar="JSON",
                     help='fault injection, e.g. \'{"s3_put_error_rate": 0.1, "seed": 1}\'')
     up.add_argument("--foreground", action="store_true", help="run in this terminal (debug)")
     up.add_argument("--timeout", type=float, default=120.0,
@@ -83,6 +83,17 @@ def _json_object(text: str) -> dict:
         raise argparse.ArgumentTypeError(f"not JSON: {error}") from None
     if not isinstance(value, dict):
         raise argparse.ArgumentTypeError("must be a JSON object")
+    return value
+
+
+def _faults(text: str) -> dict:
+    from localcloud.faults.settings import FaultSettings
+
+    value = _json_object(text)
+    try:
+        FaultSettings(value)
+    except (ValueError, TypeError) as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
     return value
 
 
