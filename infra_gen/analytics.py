@@ -20,21 +20,23 @@ ATHENA_ENGINE = "Athena engine version 3"
 
 def add_analytics(template: Template) -> None:
     """Add the workgroup."""
-    template.add_resource(WorkGroup(
-        names.WORKGROUP,
-        Name=Sub(names.WORKGROUP_NAME),
-        Description="Data lake queries (results in the processed bucket)",
-        State="ENABLED",
-        # Deleting the stack deletes the workgroup even though it holds saved queries.
-        RecursiveDeleteOption=True,
-        WorkGroupConfiguration=WorkGroupConfiguration(
-            EnforceWorkGroupConfiguration=True,
-            PublishCloudWatchMetricsEnabled=True,
-            BytesScannedCutoffPerQuery=Ref("AthenaBytesScannedCutoff"),
-            EngineVersion=EngineVersion(SelectedEngineVersion=ATHENA_ENGINE),
-            ResultConfiguration=ResultConfiguration(
-                OutputLocation=names.s3_uri(names.PROCESSED_BUCKET, "athena-results/"),
-                EncryptionConfiguration=EncryptionConfiguration(EncryptionOption="SSE_S3"),
+    template.add_resource(
+        WorkGroup(
+            names.WORKGROUP,
+            Name=Sub(names.WORKGROUP_NAME),
+            Description="Data lake queries (results in the processed bucket)",
+            State="ENABLED",
+            # Deleting the stack deletes the workgroup even though it holds saved queries.
+            RecursiveDeleteOption=True,
+            WorkGroupConfiguration=WorkGroupConfiguration(
+                EnforceWorkGroupConfiguration=True,
+                PublishCloudWatchMetricsEnabled=True,
+                BytesScannedCutoffPerQuery=Ref("AthenaBytesScannedCutoff"),
+                EngineVersion=EngineVersion(SelectedEngineVersion=ATHENA_ENGINE),
+                ResultConfiguration=ResultConfiguration(
+                    OutputLocation=names.s3_uri(names.PROCESSED_BUCKET, "athena-results/"),
+                    EncryptionConfiguration=EncryptionConfiguration(EncryptionOption="SSE_S3"),
+                ),
             ),
-        ),
-    ))
+        )
+    )

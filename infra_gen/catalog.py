@@ -26,13 +26,24 @@ from troposphere.glue import (
 
 from infra_gen import names
 
-RAW_COLUMNS = (("ingest_id", "string"), ("request_id", "string"), ("received_at", "string"),
-               ("body", "string"))
+RAW_COLUMNS = (
+    ("ingest_id", "string"),
+    ("request_id", "string"),
+    ("received_at", "string"),
+    ("body", "string"),
+)
 PROCESSED_COLUMNS = (
-    ("event_id", "string"), ("event_type", "string"), ("event_timestamp", "timestamp"),
-    ("timestamp_inferred", "boolean"), ("data", "string"), ("record_hash", "string"),
-    ("quality_score", "double"), ("quality_issues", "array<string>"),
-    ("received_at", "timestamp"), ("processed_at", "timestamp"), ("raw_key", "string"),
+    ("event_id", "string"),
+    ("event_type", "string"),
+    ("event_timestamp", "timestamp"),
+    ("timestamp_inferred", "boolean"),
+    ("data", "string"),
+    ("record_hash", "string"),
+    ("quality_score", "double"),
+    ("quality_issues", "array<string>"),
+    ("received_at", "timestamp"),
+    ("processed_at", "timestamp"),
+    ("raw_key", "string"),
 )
 PARTITION_KEYS = ("source", "year", "month", "day")
 
@@ -46,32 +57,47 @@ _PARQUET_OUTPUT = "org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputForma
 
 def add_catalog(template: Template) -> None:
     """Add the database, the two declared tables and the two crawlers."""
-    template.add_resource(Database(
-        names.DATABASE,
-        CatalogId=Ref("AWS::AccountId"),
-        DatabaseInput=DatabaseInput(
-            Name=names.database_name(), Description="Data lake catalog: raw, processed, curated",
-        ),
-    ))
-    template.add_resource(_table(
-        names.RAW_TABLE, names.RAW_TABLE_NAME, RAW_COLUMNS,
-        location=names.s3_uri(names.RAW_BUCKET),
-        serde=SerdeInfo(SerializationLibrary=_JSON_SERDE,
-                        Parameters={"ignore.malformed.json": "true"}),
-        formats=(_TEXT_INPUT, _TEXT_OUTPUT), classification="json",
-    ))
-    template.add_resource(_table(
-        names.PROCESSED_TABLE, names.PROCESSED_TABLE_NAME, PROCESSED_COLUMNS,
-        location=names.s3_uri(names.PROCESSED_BUCKET, "processed_data/"),
-        serde=SerdeInfo(SerializationLibrary=_PARQUET_SERDE),
-        formats=(_PARQUET_INPUT, _PARQUET_OUTPUT), classification="parquet",
-    ))
+    template.add_resource(
+        Database(
+            names.DATABASE,
+            CatalogId=Ref("AWS::AccountId"),
+            DatabaseInput=DatabaseInput(
+                Name=names.database_name(),
+                Description="Data lake catalog: raw, processed, curated",
+            ),
+        )
+    )
+    template.add_resource(
+        _table(
+            names.RAW_TABLE,
+            names.RAW_TABLE_NAME,
+            RAW_COLUMNS,
+            location=names.s3_uri(names.RAW_BUCKET),
+            serde=SerdeInfo(
+                SerializationLibrary=_JSON_SERDE, Parameters={"ignore.malformed.json": "true"}
+            ),
+            formats=(_TEXT_INPUT, _TEXT_OUTPUT),
+            classification="json",
+        )
+    )
+    template.add_resource(
+        _table(
+            names.PROCESSED_TABLE,
+            names.PROCESSED_TABLE_NAME,
+            PROCESSED_COLUMNS,
+            location=names.s3_uri(names.PROCESSED_BUCKET, "processed_data/"),
+            serde=SerdeInfo(SerializationLibrary=_PARQUET_SERDE),
+            formats=(_PARQUET_INPUT, _PARQUET_OUTPUT),
+            classification="parquet",
+        )
+    )
     template.add_resource(_lake_crawler())
     template.add_resource(_curated_crawler())
 
 
-def _table(logical_id: str, name: str, columns, *, location, serde, formats,
-           classification: str) -> Table:
+def _table(
+    logical_id: str, name: str, columns, *, location, serde, formats, classification: str
+) -> Table:
     return Table(
         logical_id,
         CatalogId=Ref("AWS::AccountId"),
@@ -104,15 +130,22 @@ def _lake_crawler() -> Crawler:
         Description="Adds new partitions of raw_data and processed_data",
         Role=GetAtt(names.CRAWLER_ROLE, "Arn"),
         DatabaseName=Ref(names.DATABASE),
-        Targets=Targets(CatalogTargets=[CatalogTarget(
-            DatabaseName=Ref(names.DATABASE),
-            Tables=[names.RAW_TABLE_NAME, names.PROCESSED_TABLE_NAME],
-        )]),
+        Targets=Targets(
+            CatalogTargets=[
+                CatalogTarget(
+                    DatabaseName=Ref(names.DATABASE),
+                    Tables=[names.RAW_TABLE_NAME, names.PROCESSED_TABLE_NAME],
+                )
+            ]
+        ),
         SchemaChangePolicy=SchemaChangePolicy(UpdateBehavior="LOG", DeleteBehavior="LOG"),
-        Configuration=json.dumps({
-            "Version": 1.0,
-            "CrawlerOutput": {"Partitions": {"AddOrUpdateBehavior": "InheritFromTable"}},
-        }, sort_keys=True),
+        Configuration=json.dumps(
+            {
+                "Version": 1.0,
+                "CrawlerOutput": {"Partitions": {"AddOrUpdateBehavior": "InheritFromTable"}},
+            },
+            sort_keys=True,
+        ),
     )
 
 
@@ -126,13 +159,19 @@ def _curated_crawler() -> Crawler:
         DatabaseName=Ref(names.DATABASE),
         Targets=Targets(S3Targets=[S3Target(Path=names.s3_uri(names.CURATED_BUCKET))]),
         SchemaChangePolicy=SchemaChangePolicy(
-            UpdateBehavior="UPDATE_IN_DATABASE", DeleteBehavior="LOG",
+            UpdateBehavior="UPDATE_IN_DATABASE",
+            DeleteBehavior="LOG",
         ),
         RecrawlPolicy=RecrawlPolicy(RecrawlBehavior="CRAWL_EVERYTHING"),
-        Configuration=json.dumps({
-            "Version": 1.0,
-            "Grouping": {"TableGroupingPolicy": "CombineCompatibleSchemas",
-                         "TableLevelConfiguration": 2},
-            "CrawlerOutput": {"Partitions": {"AddOrUpdateBehavior": "InheritFromTable"}},
-        }, sort_keys=True),
+        Configuration=json.dumps(
+            {
+                "Version": 1.0,
+                "Grouping": {
+                    "TableGroupingPolicy": "CombineCompatibleSchemas",
+                    "TableLevelConfiguration": 2,
+                },
+                "CrawlerOutput": {"Partitions": {"AddOrUpdateBehavior": "InheritFromTable"}},
+            },
+            sort_keys=True,
+        ),
     )

@@ -17,8 +17,28 @@ GLUE_VERSIONS = ("3.0", "4.0", "5.0")
 GLUE_WORKER_TYPES = ("G.025X", "G.1X", "G.2X", "G.4X", "G.8X")
 # The values CloudWatch Logs accepts for RetentionInDays.
 LOG_RETENTION_DAYS = (
-    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922,
-    3288, 3653,
+    1,
+    3,
+    5,
+    7,
+    14,
+    30,
+    60,
+    90,
+    120,
+    150,
+    180,
+    365,
+    400,
+    545,
+    731,
+    1096,
+    1827,
+    2192,
+    2557,
+    2922,
+    3288,
+    3653,
 )
 # Athena's lower bound for a workgroup's per-query bytes-scanned cutoff (10 MB).
 MIN_BYTES_SCANNED_CUTOFF = 10_485_760
@@ -59,105 +79,185 @@ class TemplateConfig:
 
     api_auth_mode: str = field(
         default="API_KEY",
-        metadata={"parameter": ParameterSpec(
-            "ApiAuthMode", "How POST /ingest authenticates: API_KEY (x-api-key header, usage "
-            "plan) or IAM (SigV4-signed requests)", allowed=AUTH_MODES)},
+        metadata={
+            "parameter": ParameterSpec(
+                "ApiAuthMode",
+                "How POST /ingest authenticates: API_KEY (x-api-key header, usage "
+                "plan) or IAM (SigV4-signed requests)",
+                allowed=AUTH_MODES,
+            )
+        },
     )
     encryption: str = field(
         default="SSE_S3",
-        metadata={"parameter": ParameterSpec(
-            "EncryptionMode", "Server-side encryption of the data buckets: SSE_S3 (AES256) or "
-            "KMS (the account's aws/s3 key)", allowed=ENCRYPTION_MODES)},
+        metadata={
+            "parameter": ParameterSpec(
+                "EncryptionMode",
+                "Server-side encryption of the data buckets: SSE_S3 (AES256) or "
+                "KMS (the account's aws/s3 key)",
+                allowed=ENCRYPTION_MODES,
+            )
+        },
     )
     glue_version: str = field(
         default="4.0",
-        metadata={"parameter": ParameterSpec(
-            "GlueVersion", "AWS Glue version of both ETL jobs", allowed=GLUE_VERSIONS)},
+        metadata={
+            "parameter": ParameterSpec(
+                "GlueVersion", "AWS Glue version of both ETL jobs", allowed=GLUE_VERSIONS
+            )
+        },
     )
     glue_worker_type: str = field(
         default="G.1X",
-        metadata={"parameter": ParameterSpec(
-            "GlueWorkerType", "Worker type of both ETL jobs", allowed=GLUE_WORKER_TYPES)},
+        metadata={
+            "parameter": ParameterSpec(
+                "GlueWorkerType", "Worker type of both ETL jobs", allowed=GLUE_WORKER_TYPES
+            )
+        },
     )
     glue_number_of_workers: int = field(
         default=2,
-        metadata={"parameter": ParameterSpec(
-            "GlueNumberOfWorkers", "Number of workers of each ETL job", kind="Number",
-            minimum=2, maximum=100)},
+        metadata={
+            "parameter": ParameterSpec(
+                "GlueNumberOfWorkers",
+                "Number of workers of each ETL job",
+                kind="Number",
+                minimum=2,
+                maximum=100,
+            )
+        },
     )
     log_retention_days: int = field(
         default=30,
-        metadata={"parameter": ParameterSpec(
-            "LogRetentionDays", "Retention of every log group, in days", kind="Number",
-            allowed=LOG_RETENTION_DAYS)},
+        metadata={
+            "parameter": ParameterSpec(
+                "LogRetentionDays",
+                "Retention of every log group, in days",
+                kind="Number",
+                allowed=LOG_RETENTION_DAYS,
+            )
+        },
     )
     lambda_errors_threshold: int = field(
         default=5,
-        metadata={"parameter": ParameterSpec(
-            "LambdaErrorsThreshold", "Alarm when a function has more errors than this in 5 "
-            "minutes", kind="Number", minimum=0)},
+        metadata={
+            "parameter": ParameterSpec(
+                "LambdaErrorsThreshold",
+                "Alarm when a function has more errors than this in 5 minutes",
+                kind="Number",
+                minimum=0,
+            )
+        },
     )
     api_5xx_threshold: int = field(
         default=10,
-        metadata={"parameter": ParameterSpec(
-            "Api5xxThreshold", "Alarm when the API returns more 5xx responses than this in 5 "
-            "minutes", kind="Number", minimum=0)},
+        metadata={
+            "parameter": ParameterSpec(
+                "Api5xxThreshold",
+                "Alarm when the API returns more 5xx responses than this in 5 minutes",
+                kind="Number",
+                minimum=0,
+            )
+        },
     )
     freshness_hours: int = field(
         default=2,
-        metadata={"parameter": ParameterSpec(
-            "FreshnessHours", "Alarm when no event was ingested for this many hours",
-            kind="Number", minimum=1, maximum=24)},
+        metadata={
+            "parameter": ParameterSpec(
+                "FreshnessHours",
+                "Alarm when no event was ingested for this many hours",
+                kind="Number",
+                minimum=1,
+                maximum=24,
+            )
+        },
     )
     alert_email: str = field(
         default="",
-        metadata={"parameter": ParameterSpec(
-            "AlertEmail", "E-mail address subscribed to the alerts topic (empty: none)",
-            pattern=r"^$|^[^@\s]+@[^@\s]+\.[^@\s]+$")},
+        metadata={
+            "parameter": ParameterSpec(
+                "AlertEmail",
+                "E-mail address subscribed to the alerts topic (empty: none)",
+                pattern=r"^$|^[^@\s]+@[^@\s]+\.[^@\s]+$",
+            )
+        },
     )
     raw_ia_transition_days: int = field(
         default=90,
-        metadata={"parameter": ParameterSpec(
-            "RawInfrequentAccessDays", "Days after which raw objects move to STANDARD_IA",
-            kind="Number", minimum=MIN_IA_TRANSITION_DAYS)},
+        metadata={
+            "parameter": ParameterSpec(
+                "RawInfrequentAccessDays",
+                "Days after which raw objects move to STANDARD_IA",
+                kind="Number",
+                minimum=MIN_IA_TRANSITION_DAYS,
+            )
+        },
     )
     athena_bytes_scanned_cutoff: int = field(
         default=10 * 1024**3,
-        metadata={"parameter": ParameterSpec(
-            "AthenaBytesScannedCutoff", "Per-query data-scanned limit of the workgroup, bytes",
-            kind="Number", minimum=MIN_BYTES_SCANNED_CUTOFF)},
+        metadata={
+            "parameter": ParameterSpec(
+                "AthenaBytesScannedCutoff",
+                "Per-query data-scanned limit of the workgroup, bytes",
+                kind="Number",
+                minimum=MIN_BYTES_SCANNED_CUTOFF,
+            )
+        },
     )
     api_throttle_rate: int = field(
         default=100,
-        metadata={"parameter": ParameterSpec(
-            "ApiThrottleRateLimit", "Steady-state requests per second (stage and usage plan)",
-            kind="Number", minimum=1)},
+        metadata={
+            "parameter": ParameterSpec(
+                "ApiThrottleRateLimit",
+                "Steady-state requests per second (stage and usage plan)",
+                kind="Number",
+                minimum=1,
+            )
+        },
     )
     api_throttle_burst: int = field(
         default=200,
-        metadata={"parameter": ParameterSpec(
-            "ApiThrottleBurstLimit", "Burst of requests (stage and usage plan)", kind="Number",
-            minimum=1)},
+        metadata={
+            "parameter": ParameterSpec(
+                "ApiThrottleBurstLimit",
+                "Burst of requests (stage and usage plan)",
+                kind="Number",
+                minimum=1,
+            )
+        },
     )
     api_quota_per_day: int = field(
         default=1_000_000,
-        metadata={"parameter": ParameterSpec(
-            "ApiQuotaPerDay", "Requests per day allowed to the API key", kind="Number",
-            minimum=1)},
+        metadata={
+            "parameter": ParameterSpec(
+                "ApiQuotaPerDay",
+                "Requests per day allowed to the API key",
+                kind="Number",
+                minimum=1,
+            )
+        },
     )
     replication_enabled: str = field(
         default="false",
-        metadata={"parameter": ParameterSpec(
-            "ReplicationEnabled", "Replicate the processed and curated buckets to "
-            "ReplicaRegion (the replica buckets must exist, versioned)",
-            allowed=("false", "true"))},
+        metadata={
+            "parameter": ParameterSpec(
+                "ReplicationEnabled",
+                "Replicate the processed and curated buckets to "
+                "ReplicaRegion (the replica buckets must exist, versioned)",
+                allowed=("false", "true"),
+            )
+        },
     )
     replica_region: str = field(
         default="us-west-2",
-        metadata={"parameter": ParameterSpec(
-            "ReplicaRegion", "Region of the replica buckets "
-            "{stack}-{processed|curated}-replica-{AccountId}-{ReplicaRegion}",
-            pattern=r"^[a-z]{2}(-[a-z]+)+-\d$")},
+        metadata={
+            "parameter": ParameterSpec(
+                "ReplicaRegion",
+                "Region of the replica buckets "
+                "{stack}-{processed|curated}-replica-{AccountId}-{ReplicaRegion}",
+                pattern=r"^[a-z]{2}(-[a-z]+)+-\d$",
+            )
+        },
     )
     description: str = (
         "Serverless data lake: API Gateway + Lambda ingestion, S3 raw/processed/curated zones, "

@@ -36,23 +36,45 @@ def add_dr(template: Template) -> None:
     sources = [names.bucket_arn(b) for b in REPLICATED_BUCKETS]
     source_objects = [names.bucket_arn(b, "/*") for b in REPLICATED_BUCKETS]
     replica_objects = [_replica_arn(b, "/*") for b in REPLICATED_BUCKETS]
-    template.add_resource(role(names.REPLICATION_ROLE, "s3.amazonaws.com", [
-        statement(["s3:GetReplicationConfiguration", "s3:ListBucket"], sources),
-        statement(["s3:GetObjectVersionAcl", "s3:GetObjectVersionForReplication",
-                   "s3:GetObjectVersionTagging"], source_objects),
-        statement(["s3:ReplicateDelete", "s3:ReplicateObject", "s3:ReplicateTags"],
-                  replica_objects),
-    ], Condition=REPLICATE))
+    template.add_resource(
+        role(
+            names.REPLICATION_ROLE,
+            "s3.amazonaws.com",
+            [
+                statement(["s3:GetReplicationConfiguration", "s3:ListBucket"], sources),
+                statement(
+                    [
+                        "s3:GetObjectVersionAcl",
+                        "s3:GetObjectVersionForReplication",
+                        "s3:GetObjectVersionTagging",
+                    ],
+                    source_objects,
+                ),
+                statement(
+                    ["s3:ReplicateDelete", "s3:ReplicateObject", "s3:ReplicateTags"],
+                    replica_objects,
+                ),
+            ],
+            Condition=REPLICATE,
+        )
+    )
     for logical_id in REPLICATED_BUCKETS:
         bucket = template.resources[logical_id]
-        bucket.ReplicationConfiguration = If(REPLICATE, ReplicationConfiguration(
-            Role=GetAtt(names.REPLICATION_ROLE, "Arn"),
-            Rules=[ReplicationConfigurationRules(
-                Id="ReplicateToReplicaRegion",
-                Status="Enabled",
-                Prefix="",
-                Destination=ReplicationConfigurationRulesDestination(
-                    Bucket=_replica_arn(logical_id), StorageClass="STANDARD_IA",
-                ),
-            )],
-        ), NoValue)
+        bucket.ReplicationConfiguration = If(
+            REPLICATE,
+            ReplicationConfiguration(
+                Role=GetAtt(names.REPLICATION_ROLE, "Arn"),
+                Rules=[
+                    ReplicationConfigurationRules(
+                        Id="ReplicateToReplicaRegion",
+                        Status="Enabled",
+                        Prefix="",
+                        Destination=ReplicationConfigurationRulesDestination(
+                            Bucket=_replica_arn(logical_id),
+                            StorageClass="STANDARD_IA",
+                        ),
+                    )
+                ],
+            ),
+            NoValue,
+        )

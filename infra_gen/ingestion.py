@@ -41,18 +41,21 @@ LAMBDA_RUNTIME = "python3.11"
 LAMBDA_HANDLER = "handler.handler"
 CORS_ALLOW_HEADERS = "Content-Type,X-Amz-Date,Authorization,X-Api-Key,X-Amz-Security-Token"
 # The access log never records the API key ($context.identity.apiKey) or request bodies.
-ACCESS_LOG_FORMAT = json.dumps({
-    "requestId": "$context.requestId",
-    "ip": "$context.identity.sourceIp",
-    "requestTime": "$context.requestTime",
-    "httpMethod": "$context.httpMethod",
-    "resourcePath": "$context.resourcePath",
-    "status": "$context.status",
-    "protocol": "$context.protocol",
-    "responseLength": "$context.responseLength",
-    "integrationLatency": "$context.integrationLatency",
-    "errorMessage": "$context.error.message",
-}, sort_keys=True)
+ACCESS_LOG_FORMAT = json.dumps(
+    {
+        "requestId": "$context.requestId",
+        "ip": "$context.identity.sourceIp",
+        "requestTime": "$context.requestTime",
+        "httpMethod": "$context.httpMethod",
+        "resourcePath": "$context.resourcePath",
+        "status": "$context.status",
+        "protocol": "$context.protocol",
+        "responseLength": "$context.responseLength",
+        "integrationLatency": "$context.integrationLatency",
+        "errorMessage": "$context.error.message",
+    },
+    sort_keys=True,
+)
 
 _INGEST_RESOURCE = "IngestResource"
 _HEALTH_RESOURCE = "HealthResource"
@@ -63,34 +66,59 @@ _GATEWAY_RESPONSES = ("BadRequestBodyResponse", "Default4xxResponse", "Default5x
 
 def add_ingestion(template: Template) -> None:
     """Add the two functions, the API and everything the API needs to be served."""
-    template.add_resource(_function(
-        names.INGESTION_FUNCTION, names.INGESTION_FUNCTION_NAME, "IngestionCodeKey",
-        names.INGESTION_ROLE, "IngestionLogGroup",
-        "Receives POST /ingest and writes each request's events to the raw zone",
-        {"RAW_BUCKET": Ref(names.RAW_BUCKET), "STACK_NAME": Ref("AWS::StackName"),
-         "METRICS_NAMESPACE": names.METRICS_NAMESPACE},
-    ))
-    template.add_resource(_function(
-        names.VALIDATION_FUNCTION, names.VALIDATION_FUNCTION_NAME, "ValidationCodeKey",
-        names.VALIDATION_ROLE, "ValidationLogGroup",
-        "Validates each new raw object and alerts on invalid events",
-        {"ALERTS_TOPIC_ARN": Ref(names.ALERTS_TOPIC), "STACK_NAME": Ref("AWS::StackName"),
-         "METRICS_NAMESPACE": names.METRICS_NAMESPACE},
-    ))
-    template.add_resource(Permission(
-        names.VALIDATION_PERMISSION,
-        Action="lambda:InvokeFunction",
-        FunctionName=GetAtt(names.VALIDATION_FUNCTION, "Arn"),
-        Principal="s3.amazonaws.com",
-        SourceArn=names.bucket_arn(names.RAW_BUCKET),
-        SourceAccount=Ref("AWS::AccountId"),
-    ))
+    template.add_resource(
+        _function(
+            names.INGESTION_FUNCTION,
+            names.INGESTION_FUNCTION_NAME,
+            "IngestionCodeKey",
+            names.INGESTION_ROLE,
+            "IngestionLogGroup",
+            "Receives POST /ingest and writes each request's events to the raw zone",
+            {
+                "RAW_BUCKET": Ref(names.RAW_BUCKET),
+                "STACK_NAME": Ref("AWS::StackName"),
+                "METRICS_NAMESPACE": names.METRICS_NAMESPACE,
+            },
+        )
+    )
+    template.add_resource(
+        _function(
+            names.VALIDATION_FUNCTION,
+            names.VALIDATION_FUNCTION_NAME,
+            "ValidationCodeKey",
+            names.VALIDATION_ROLE,
+            "ValidationLogGroup",
+            "Validates each new raw object and alerts on invalid events",
+            {
+                "ALERTS_TOPIC_ARN": Ref(names.ALERTS_TOPIC),
+                "STACK_NAME": Ref("AWS::StackName"),
+                "METRICS_NAMESPACE": names.METRICS_NAMESPACE,
+            },
+        )
+    )
+    template.add_resource(
+        Permission(
+            names.VALIDATION_PERMISSION,
+            Action="lambda:InvokeFunction",
+            FunctionName=GetAtt(names.VALIDATION_FUNCTION, "Arn"),
+            Principal="s3.amazonaws.com",
+            SourceArn=names.bucket_arn(names.RAW_BUCKET),
+            SourceAccount=Ref("AWS::AccountId"),
+        )
+    )
     api_resources = _api(template)
     _deployment(template, api_resources)
 
 
-def _function(logical_id: str, name: str, code_key: str, role: str, log_group: str,
-              description: str, env: dict) -> Function:
+def _function(
+    logical_id: str,
+    name: str,
+    code_key: str,
+    role: str,
+    log_group: str,
+    description: str,
+    env: dict,
+) -> Function:
     # DependsOn the log group: otherwise the first invocation may create it (without
     # retention) before CloudFormation does, and the stack then fails on "already exists".
     return Function(
@@ -121,11 +149,14 @@ def _cors_integration_response(template_body: str | None = None) -> IntegrationR
 
 
 def _cors_method_response() -> MethodResponse:
-    return MethodResponse(StatusCode="200", ResponseParameters={
-        "method.response.header.Access-Control-Allow-Headers": True,
-        "method.response.header.Access-Control-Allow-Methods": True,
-        "method.response.header.Access-Control-Allow-Origin": True,
-    })
+    return MethodResponse(
+        StatusCode="200",
+        ResponseParameters={
+            "method.response.header.Access-Control-Allow-Headers": True,
+            "method.response.header.Access-Control-Allow-Methods": True,
+            "method.response.header.Access-Control-Allow-Origin": True,
+        },
+    )
 
 
 def _api(template: Template) -> list:
@@ -138,35 +169,61 @@ def _api(template: Template) -> list:
             ApiKeySourceType="HEADER",
             EndpointConfiguration=EndpointConfiguration(Types=["REGIONAL"]),
         ),
-        Resource(_INGEST_RESOURCE, RestApiId=api, ParentId=GetAtt(names.API, "RootResourceId"),
-                 PathPart="ingest"),
-        Resource(_HEALTH_RESOURCE, RestApiId=api, ParentId=GetAtt(names.API, "RootResourceId"),
-                 PathPart="health"),
+        Resource(
+            _INGEST_RESOURCE,
+            RestApiId=api,
+            ParentId=GetAtt(names.API, "RootResourceId"),
+            PathPart="ingest",
+        ),
+        Resource(
+            _HEALTH_RESOURCE,
+            RestApiId=api,
+            ParentId=GetAtt(names.API, "RootResourceId"),
+            PathPart="health",
+        ),
         Model(
-            "IngestRequestModel", RestApiId=api, ContentType="application/json",
-            Name="IngestRequest", Description="Shape of a POST /ingest body",
+            "IngestRequestModel",
+            RestApiId=api,
+            ContentType="application/json",
+            Name="IngestRequest",
+            Description="Shape of a POST /ingest body",
             Schema=json.dumps(envelope_json_schema(), sort_keys=True),
         ),
-        RequestValidator("IngestBodyValidator", RestApiId=api, Name="ingest-body",
-                         ValidateRequestBody=True, ValidateRequestParameters=False),
+        RequestValidator(
+            "IngestBodyValidator",
+            RestApiId=api,
+            Name="ingest-body",
+            ValidateRequestBody=True,
+            ValidateRequestParameters=False,
+        ),
         Method(
-            "IngestPostMethod", RestApiId=api, ResourceId=Ref(_INGEST_RESOURCE),
+            "IngestPostMethod",
+            RestApiId=api,
+            ResourceId=Ref(_INGEST_RESOURCE),
             HttpMethod="POST",
             AuthorizationType=If(USE_IAM, "AWS_IAM", "NONE"),
             ApiKeyRequired=If(USE_API_KEY, True, False),
             RequestValidatorId=Ref("IngestBodyValidator"),
             RequestModels={"application/json": Ref("IngestRequestModel")},
             Integration=Integration(
-                Type="AWS_PROXY", IntegrationHttpMethod="POST",
-                Uri=Sub("arn:${AWS::Partition}:apigateway:${AWS::Region}:lambda:path/"
-                        "2015-03-31/functions/${IngestionFunction.Arn}/invocations"),
+                Type="AWS_PROXY",
+                IntegrationHttpMethod="POST",
+                Uri=Sub(
+                    "arn:${AWS::Partition}:apigateway:${AWS::Region}:lambda:path/"
+                    "2015-03-31/functions/${IngestionFunction.Arn}/invocations"
+                ),
             ),
         ),
         Method(
-            "IngestOptionsMethod", RestApiId=api, ResourceId=Ref(_INGEST_RESOURCE),
-            HttpMethod="OPTIONS", AuthorizationType="NONE", ApiKeyRequired=False,
+            "IngestOptionsMethod",
+            RestApiId=api,
+            ResourceId=Ref(_INGEST_RESOURCE),
+            HttpMethod="OPTIONS",
+            AuthorizationType="NONE",
+            ApiKeyRequired=False,
             Integration=Integration(
-                Type="MOCK", RequestTemplates={"application/json": '{"statusCode": 200}'},
+                Type="MOCK",
+                RequestTemplates={"application/json": '{"statusCode": 200}'},
                 IntegrationResponses=[_cors_integration_response("")],
             ),
             MethodResponses=[_cors_method_response()],
@@ -174,14 +231,21 @@ def _api(template: Template) -> list:
         # The seed's "API endpoint: HTTP health check": a MOCK integration, so it checks the API
         # and stage without invoking (or paying for) a function; no key needed.
         Method(
-            "HealthGetMethod", RestApiId=api, ResourceId=Ref(_HEALTH_RESOURCE),
-            HttpMethod="GET", AuthorizationType="NONE", ApiKeyRequired=False,
+            "HealthGetMethod",
+            RestApiId=api,
+            ResourceId=Ref(_HEALTH_RESOURCE),
+            HttpMethod="GET",
+            AuthorizationType="NONE",
+            ApiKeyRequired=False,
             Integration=Integration(
-                Type="MOCK", RequestTemplates={"application/json": '{"statusCode": 200}'},
-                IntegrationResponses=[IntegrationResponse(
-                    StatusCode="200",
-                    ResponseTemplates={"application/json": '{"status": "ok"}'},
-                )],
+                Type="MOCK",
+                RequestTemplates={"application/json": '{"statusCode": 200}'},
+                IntegrationResponses=[
+                    IntegrationResponse(
+                        StatusCode="200",
+                        ResponseTemplates={"application/json": '{"status": "ok"}'},
+                    )
+                ],
             ),
             MethodResponses=[MethodResponse(StatusCode="200")],
         ),
@@ -189,20 +253,27 @@ def _api(template: Template) -> list:
         # a refused body says which rule failed.
         # The form AWS documents for request validation (gateway responses take variables,
         # not VTL functions).
-        _gateway_response("BadRequestBodyResponse", "BAD_REQUEST_BODY",
-                          '{"message": $context.error.messageString, '
-                          '"validationErrors": "$context.error.validationErrorString"}'),
-        _gateway_response("Default4xxResponse", "DEFAULT_4XX",
-                          '{"message": $context.error.messageString}'),
-        _gateway_response("Default5xxResponse", "DEFAULT_5XX",
-                          '{"message": $context.error.messageString}'),
+        _gateway_response(
+            "BadRequestBodyResponse",
+            "BAD_REQUEST_BODY",
+            '{"message": $context.error.messageString, '
+            '"validationErrors": "$context.error.validationErrorString"}',
+        ),
+        _gateway_response(
+            "Default4xxResponse", "DEFAULT_4XX", '{"message": $context.error.messageString}'
+        ),
+        _gateway_response(
+            "Default5xxResponse", "DEFAULT_5XX", '{"message": $context.error.messageString}'
+        ),
         Permission(
             "IngestionApiPermission",
             Action="lambda:InvokeFunction",
             FunctionName=GetAtt(names.INGESTION_FUNCTION, "Arn"),
             Principal="apigateway.amazonaws.com",
-            SourceArn=Sub("arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:"
-                          "${RestApi}/*/POST/ingest"),
+            SourceArn=Sub(
+                "arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:"
+                "${RestApi}/*/POST/ingest"
+            ),
         ),
     ]
     for resource in resources:
@@ -212,7 +283,9 @@ def _api(template: Template) -> list:
 
 def _gateway_response(logical_id: str, response_type: str, body: str) -> GatewayResponse:
     return GatewayResponse(
-        logical_id, RestApiId=Ref(names.API), ResponseType=response_type,
+        logical_id,
+        RestApiId=Ref(names.API),
+        ResponseType=response_type,
         ResponseParameters={
             "gatewayresponse.header.Access-Control-Allow-Origin": "'*'",
             "gatewayresponse.header.Access-Control-Allow-Headers": f"'{CORS_ALLOW_HEADERS}'",
@@ -231,44 +304,71 @@ def deployment_id(api_resources: list) -> str:
 
 def _deployment(template: Template, api_resources: list) -> None:
     dep_id = deployment_id(api_resources)
-    template.add_resource(Deployment(
-        dep_id, DependsOn=[*_METHODS, *_GATEWAY_RESPONSES], RestApiId=Ref(names.API),
-        Description="ingestion API",
-    ))
-    template.add_resource(Account(
-        "ApiGatewayAccount", CloudWatchRoleArn=role_arn(names.API_CLOUDWATCH_ROLE),
-    ))
-    template.add_resource(Stage(
-        names.API_STAGE,
-        DependsOn=["ApiGatewayAccount"],
-        RestApiId=Ref(names.API),
-        DeploymentId=Ref(dep_id),
-        StageName=names.STAGE_NAME,
-        Description="production stage",
-        AccessLogSetting=AccessLogSetting(
-            DestinationArn=GetAtt(names.API_LOG_GROUP, "Arn"), Format=ACCESS_LOG_FORMAT,
-        ),
-        # DataTraceEnabled stays false: full request logging would write API keys and bodies.
-        MethodSettings=[MethodSetting(
-            ResourcePath="/*", HttpMethod="*", MetricsEnabled=True, LoggingLevel="ERROR",
-            DataTraceEnabled=False,
-            ThrottlingRateLimit=Ref("ApiThrottleRateLimit"),
-            ThrottlingBurstLimit=Ref("ApiThrottleBurstLimit"),
-        )],
-    ))
-    template.add_resource(ApiKey(
-        names.API_KEY, DependsOn=[names.API_STAGE], Name=Sub("${AWS::StackName}-ingest-key"),
-        Description="Key for POST /ingest (used when ApiAuthMode is API_KEY)", Enabled=True,
-    ))
-    template.add_resource(UsagePlan(
-        "ApiUsagePlan",
-        UsagePlanName=Sub("${AWS::StackName}-usage-plan"),
-        ApiStages=[ApiStage(ApiId=Ref(names.API), Stage=Ref(names.API_STAGE))],
-        Throttle=ThrottleSettings(RateLimit=Ref("ApiThrottleRateLimit"),
-                                  BurstLimit=Ref("ApiThrottleBurstLimit")),
-        Quota=QuotaSettings(Limit=Ref("ApiQuotaPerDay"), Period="DAY"),
-    ))
-    template.add_resource(UsagePlanKey(
-        "ApiUsagePlanKey", KeyId=Ref(names.API_KEY), KeyType="API_KEY",
-        UsagePlanId=Ref("ApiUsagePlan"),
-    ))
+    template.add_resource(
+        Deployment(
+            dep_id,
+            DependsOn=[*_METHODS, *_GATEWAY_RESPONSES],
+            RestApiId=Ref(names.API),
+            Description="ingestion API",
+        )
+    )
+    template.add_resource(
+        Account(
+            "ApiGatewayAccount",
+            CloudWatchRoleArn=role_arn(names.API_CLOUDWATCH_ROLE),
+        )
+    )
+    template.add_resource(
+        Stage(
+            names.API_STAGE,
+            DependsOn=["ApiGatewayAccount"],
+            RestApiId=Ref(names.API),
+            DeploymentId=Ref(dep_id),
+            StageName=names.STAGE_NAME,
+            Description="production stage",
+            AccessLogSetting=AccessLogSetting(
+                DestinationArn=GetAtt(names.API_LOG_GROUP, "Arn"),
+                Format=ACCESS_LOG_FORMAT,
+            ),
+            # DataTraceEnabled stays false: full request logging would write API keys and bodies.
+            MethodSettings=[
+                MethodSetting(
+                    ResourcePath="/*",
+                    HttpMethod="*",
+                    MetricsEnabled=True,
+                    LoggingLevel="ERROR",
+                    DataTraceEnabled=False,
+                    ThrottlingRateLimit=Ref("ApiThrottleRateLimit"),
+                    ThrottlingBurstLimit=Ref("ApiThrottleBurstLimit"),
+                )
+            ],
+        )
+    )
+    template.add_resource(
+        ApiKey(
+            names.API_KEY,
+            DependsOn=[names.API_STAGE],
+            Name=Sub("${AWS::StackName}-ingest-key"),
+            Description="Key for POST /ingest (used when ApiAuthMode is API_KEY)",
+            Enabled=True,
+        )
+    )
+    template.add_resource(
+        UsagePlan(
+            "ApiUsagePlan",
+            UsagePlanName=Sub("${AWS::StackName}-usage-plan"),
+            ApiStages=[ApiStage(ApiId=Ref(names.API), Stage=Ref(names.API_STAGE))],
+            Throttle=ThrottleSettings(
+                RateLimit=Ref("ApiThrottleRateLimit"), BurstLimit=Ref("ApiThrottleBurstLimit")
+            ),
+            Quota=QuotaSettings(Limit=Ref("ApiQuotaPerDay"), Period="DAY"),
+        )
+    )
+    template.add_resource(
+        UsagePlanKey(
+            "ApiUsagePlanKey",
+            KeyId=Ref(names.API_KEY),
+            KeyType="API_KEY",
+            UsagePlanId=Ref("ApiUsagePlan"),
+        )
+    )

@@ -23,21 +23,37 @@ GLUE_FAILURE_STATES = ("FAILED", "TIMEOUT", "ERROR")
 def add_monitoring(template: Template) -> None:
     """Add log groups, the topic and its policy, the dashboard, alarms and the Glue rule."""
     for logical_id, name in names.LOG_GROUPS.items():
-        template.add_resource(LogGroup(
-            logical_id, LogGroupName=Sub(name), RetentionInDays=Ref("LogRetentionDays"),
-        ))
-    template.add_resource(Topic(
-        names.ALERTS_TOPIC, TopicName=Sub(names.TOPIC_NAME), DisplayName="Data lake alerts",
-    ))
+        template.add_resource(
+            LogGroup(
+                logical_id,
+                LogGroupName=Sub(name),
+                RetentionInDays=Ref("LogRetentionDays"),
+            )
+        )
+    template.add_resource(
+        Topic(
+            names.ALERTS_TOPIC,
+            TopicName=Sub(names.TOPIC_NAME),
+            DisplayName="Data lake alerts",
+        )
+    )
     template.add_resource(_topic_policy())
-    template.add_resource(SubscriptionResource(
-        "AlertEmailSubscription", Condition=HAS_ALERT_EMAIL, Protocol="email",
-        Endpoint=Ref("AlertEmail"), TopicArn=Ref(names.ALERTS_TOPIC),
-    ))
-    template.add_resource(Dashboard(
-        names.DASHBOARD, DashboardName=Sub(names.DASHBOARD_NAME),
-        DashboardBody=Sub(json.dumps(dashboard_body(), sort_keys=True)),
-    ))
+    template.add_resource(
+        SubscriptionResource(
+            "AlertEmailSubscription",
+            Condition=HAS_ALERT_EMAIL,
+            Protocol="email",
+            Endpoint=Ref("AlertEmail"),
+            TopicArn=Ref(names.ALERTS_TOPIC),
+        )
+    )
+    template.add_resource(
+        Dashboard(
+            names.DASHBOARD,
+            DashboardName=Sub(names.DASHBOARD_NAME),
+            DashboardBody=Sub(json.dumps(dashboard_body(), sort_keys=True)),
+        )
+    )
     for alarm in _alarms():
         template.add_resource(alarm)
     template.add_resource(_glue_failure_rule())
@@ -61,26 +77,41 @@ def _topic_policy() -> TopicPolicy:
         }
         for sid, service in publishers
     ]
-    statements.append({
-        "Sid": "DenyInsecureTransport",
-        "Effect": "Deny",
-        "Principal": "*",
-        "Action": "sns:Publish",
-        "Resource": topic,
-        "Condition": {"Bool": {"aws:SecureTransport": "false"}},
-    })
+    statements.append(
+        {
+            "Sid": "DenyInsecureTransport",
+            "Effect": "Deny",
+            "Principal": "*",
+            "Action": "sns:Publish",
+            "Resource": topic,
+            "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+        }
+    )
     return TopicPolicy(
-        "AlertsTopicPolicy", Topics=[topic],
+        "AlertsTopicPolicy",
+        Topics=[topic],
         PolicyDocument={"Version": "2012-10-17", "Statement": statements},
     )
 
 
-def _widget(title: str, metrics: list, x: int, y: int, *, period: int = FIVE_MINUTES,
-            stat: str = "Sum") -> dict:
+def _widget(
+    title: str, metrics: list, x: int, y: int, *, period: int = FIVE_MINUTES, stat: str = "Sum"
+) -> dict:
     return {
-        "type": "metric", "x": x, "y": y, "width": 12, "height": 6,
-        "properties": {"title": title, "metrics": metrics, "period": period, "stat": stat,
-                       "region": "${AWS::Region}", "view": "timeSeries", "stacked": False},
+        "type": "metric",
+        "x": x,
+        "y": y,
+        "width": 12,
+        "height": 6,
+        "properties": {
+            "title": title,
+            "metrics": metrics,
+            "period": period,
+            "stat": stat,
+            "region": "${AWS::Region}",
+            "view": "timeSeries",
+            "stacked": False,
+        },
     }
 
 
@@ -92,29 +123,65 @@ def dashboard_body() -> dict:
     api = ["ApiName", names.API_NAME, "Stage", names.STAGE_NAME]
     lam = [["AWS/Lambda", m, "FunctionName", f] for f in fns for m in ("Invocations", "Errors")]
     duration = [["AWS/Lambda", "Duration", "FunctionName", f] for f in fns]
-    s3 = [["AWS/S3", "BucketSizeBytes", "BucketName", names.BUCKET_NAMES[b], "StorageType",
-           "StandardStorage"] for b in names.DATA_BUCKETS]
-    objects = [["AWS/S3", "NumberOfObjects", "BucketName", names.BUCKET_NAMES[b], "StorageType",
-                "AllStorageTypes"] for b in names.DATA_BUCKETS]
-    glue = [["Glue", m, "JobName", j, "JobRunId", "ALL", "Type", "count"]
-            for j in jobs for m in ("glue.driver.aggregate.numCompletedTasks",
-                                    "glue.driver.aggregate.numFailedTasks")]
-    custom = [[names.METRICS_NAMESPACE, m, "StackName", "${AWS::StackName}"]
-              for m in ("EventsIngested", "ValidEvents", "InvalidEvents")]
-    sm_arn = ("arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:stateMachine:"
-              + names.STATE_MACHINE_NAME)
-    pipeline = [["AWS/States", m, "StateMachineArn", sm_arn]
-                for m in ("ExecutionsSucceeded", "ExecutionsFailed")]
-    athena = [["AWS/Athena", m, "WorkGroup", names.WORKGROUP_NAME]
-              for m in ("ProcessedBytes", "TotalExecutionTime")]
+    s3 = [
+        [
+            "AWS/S3",
+            "BucketSizeBytes",
+            "BucketName",
+            names.BUCKET_NAMES[b],
+            "StorageType",
+            "StandardStorage",
+        ]
+        for b in names.DATA_BUCKETS
+    ]
+    objects = [
+        [
+            "AWS/S3",
+            "NumberOfObjects",
+            "BucketName",
+            names.BUCKET_NAMES[b],
+            "StorageType",
+            "AllStorageTypes",
+        ]
+        for b in names.DATA_BUCKETS
+    ]
+    glue = [
+        ["Glue", m, "JobName", j, "JobRunId", "ALL", "Type", "count"]
+        for j in jobs
+        for m in ("glue.driver.aggregate.numCompletedTasks", "glue.driver.aggregate.numFailedTasks")
+    ]
+    custom = [
+        [names.METRICS_NAMESPACE, m, "StackName", "${AWS::StackName}"]
+        for m in ("EventsIngested", "ValidEvents", "InvalidEvents")
+    ]
+    sm_arn = (
+        "arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:stateMachine:"
+        + names.STATE_MACHINE_NAME
+    )
+    pipeline = [
+        ["AWS/States", m, "StateMachineArn", sm_arn]
+        for m in ("ExecutionsSucceeded", "ExecutionsFailed")
+    ]
+    athena = [
+        ["AWS/Athena", m, "WorkGroup", names.WORKGROUP_NAME]
+        for m in ("ProcessedBytes", "TotalExecutionTime")
+    ]
     widgets = [
         _widget("Lambda invocations and errors", lam, 0, 0),
         _widget("Lambda duration (ms)", duration, 12, 0, stat="Average"),
-        _widget("API requests and errors", [["AWS/ApiGateway", m, *api]
-                                            for m in ("Count", "4XXError", "5XXError")], 0, 6),
-        _widget("API latency (ms)", [["AWS/ApiGateway", "Latency", *api],
-                                     ["AWS/ApiGateway", "IntegrationLatency", *api]],
-                12, 6, stat="Average"),
+        _widget(
+            "API requests and errors",
+            [["AWS/ApiGateway", m, *api] for m in ("Count", "4XXError", "5XXError")],
+            0,
+            6,
+        ),
+        _widget(
+            "API latency (ms)",
+            [["AWS/ApiGateway", "Latency", *api], ["AWS/ApiGateway", "IntegrationLatency", *api]],
+            12,
+            6,
+            stat="Average",
+        ),
         _widget("S3 bucket size (bytes)", s3, 0, 12, period=86400, stat="Average"),
         _widget("S3 number of objects", objects, 12, 12, period=86400, stat="Average"),
         _widget("Glue job tasks completed / failed", glue, 0, 18, period=ONE_HOUR),
@@ -140,12 +207,17 @@ def _alarm(logical_id: str, name: str, description: str, **props) -> Alarm:
 def _alarms() -> list[Alarm]:
     alarms = [
         _alarm(
-            logical_id, f"{short}-errors",
+            logical_id,
+            f"{short}-errors",
             f"More than LambdaErrorsThreshold errors of the {short} function in 5 minutes",
-            Namespace="AWS/Lambda", MetricName="Errors",
+            Namespace="AWS/Lambda",
+            MetricName="Errors",
             Dimensions=[MetricDimension(Name="FunctionName", Value=Sub(fn))],
-            Statistic="Sum", Period=FIVE_MINUTES, EvaluationPeriods=1,
-            Threshold=Ref("LambdaErrorsThreshold"), ComparisonOperator="GreaterThanThreshold",
+            Statistic="Sum",
+            Period=FIVE_MINUTES,
+            EvaluationPeriods=1,
+            Threshold=Ref("LambdaErrorsThreshold"),
+            ComparisonOperator="GreaterThanThreshold",
             TreatMissingData="notBreaching",
         )
         for logical_id, short, fn in (
@@ -153,32 +225,59 @@ def _alarms() -> list[Alarm]:
             ("ValidationErrorsAlarm", "validation", names.VALIDATION_FUNCTION_NAME),
         )
     ]
-    alarms.append(_alarm(
-        "Api5xxAlarm", "api-5xx", "More than Api5xxThreshold 5xx responses in 5 minutes",
-        Namespace="AWS/ApiGateway", MetricName="5XXError",
-        Dimensions=[MetricDimension(Name="ApiName", Value=Sub(names.API_NAME)),
-                    MetricDimension(Name="Stage", Value=names.STAGE_NAME)],
-        Statistic="Sum", Period=FIVE_MINUTES, EvaluationPeriods=1,
-        Threshold=Ref("Api5xxThreshold"), ComparisonOperator="GreaterThanThreshold",
-        TreatMissingData="notBreaching",
-    ))
+    alarms.append(
+        _alarm(
+            "Api5xxAlarm",
+            "api-5xx",
+            "More than Api5xxThreshold 5xx responses in 5 minutes",
+            Namespace="AWS/ApiGateway",
+            MetricName="5XXError",
+            Dimensions=[
+                MetricDimension(Name="ApiName", Value=Sub(names.API_NAME)),
+                MetricDimension(Name="Stage", Value=names.STAGE_NAME),
+            ],
+            Statistic="Sum",
+            Period=FIVE_MINUTES,
+            EvaluationPeriods=1,
+            Threshold=Ref("Api5xxThreshold"),
+            ComparisonOperator="GreaterThanThreshold",
+            TreatMissingData="notBreaching",
+        )
+    )
     # No datapoint at all means nothing was ingested: missing data breaches.
-    alarms.append(_alarm(
-        "DataFreshnessAlarm", "data-freshness",
-        "No event ingested for FreshnessHours hours (EventsIngested Sum < 1 every hour)",
-        Namespace=names.METRICS_NAMESPACE, MetricName="EventsIngested",
-        Dimensions=[MetricDimension(Name="StackName", Value=Ref("AWS::StackName"))],
-        Statistic="Sum", Period=ONE_HOUR, EvaluationPeriods=Ref("FreshnessHours"),
-        DatapointsToAlarm=Ref("FreshnessHours"),
-        Threshold=1, ComparisonOperator="LessThanThreshold", TreatMissingData="breaching",
-    ))
-    alarms.append(_alarm(
-        "PipelineFailedAlarm", "pipeline-failed", "An ETL pipeline execution failed",
-        Namespace="AWS/States", MetricName="ExecutionsFailed",
-        Dimensions=[MetricDimension(Name="StateMachineArn", Value=Ref(names.STATE_MACHINE))],
-        Statistic="Sum", Period=FIVE_MINUTES, EvaluationPeriods=1, Threshold=1,
-        ComparisonOperator="GreaterThanOrEqualToThreshold", TreatMissingData="notBreaching",
-    ))
+    alarms.append(
+        _alarm(
+            "DataFreshnessAlarm",
+            "data-freshness",
+            "No event ingested for FreshnessHours hours (EventsIngested Sum < 1 every hour)",
+            Namespace=names.METRICS_NAMESPACE,
+            MetricName="EventsIngested",
+            Dimensions=[MetricDimension(Name="StackName", Value=Ref("AWS::StackName"))],
+            Statistic="Sum",
+            Period=ONE_HOUR,
+            EvaluationPeriods=Ref("FreshnessHours"),
+            DatapointsToAlarm=Ref("FreshnessHours"),
+            Threshold=1,
+            ComparisonOperator="LessThanThreshold",
+            TreatMissingData="breaching",
+        )
+    )
+    alarms.append(
+        _alarm(
+            "PipelineFailedAlarm",
+            "pipeline-failed",
+            "An ETL pipeline execution failed",
+            Namespace="AWS/States",
+            MetricName="ExecutionsFailed",
+            Dimensions=[MetricDimension(Name="StateMachineArn", Value=Ref(names.STATE_MACHINE))],
+            Statistic="Sum",
+            Period=FIVE_MINUTES,
+            EvaluationPeriods=1,
+            Threshold=1,
+            ComparisonOperator="GreaterThanOrEqualToThreshold",
+            TreatMissingData="notBreaching",
+        )
+    )
     return alarms
 
 
@@ -198,15 +297,19 @@ def _glue_failure_rule() -> Rule:
                 "state": list(GLUE_FAILURE_STATES),
             },
         },
-        Targets=[Target(
-            Id="alerts-topic",
-            Arn=Ref(names.ALERTS_TOPIC),
-            InputTransformer=InputTransformer(
-                InputPathsMap={"job": "$.detail.jobName", "run": "$.detail.jobRunId",
-                               "state": "$.detail.state", "message": "$.detail.message"},
-                InputTemplate='"Glue job <job> run <run> ended <state>: <message>"',
-            ),
-        )],
+        Targets=[
+            Target(
+                Id="alerts-topic",
+                Arn=Ref(names.ALERTS_TOPIC),
+                InputTransformer=InputTransformer(
+                    InputPathsMap={
+                        "job": "$.detail.jobName",
+                        "run": "$.detail.jobRunId",
+                        "state": "$.detail.state",
+                        "message": "$.detail.message",
+                    },
+                    InputTemplate='"Glue job <job> run <run> ended <state>: <message>"',
+                ),
+            )
+        ],
     )
-
-

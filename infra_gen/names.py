@@ -100,9 +100,7 @@ def s3_uri(bucket_logical_id: str, prefix: str = "") -> Sub:
 
 def arn(service: str, resource: str) -> Sub:
     """`arn:{partition}:{service}:{region}:{account}:{resource}` (resource is a Sub format)."""
-    return Sub(
-        "arn:${AWS::Partition}:" + service + ":${AWS::Region}:${AWS::AccountId}:" + resource
-    )
+    return Sub("arn:${AWS::Partition}:" + service + ":${AWS::Region}:${AWS::AccountId}:" + resource)
 
 
 __all__ = ["AccountId", "Partition", "Ref", "Region", "StackName"]

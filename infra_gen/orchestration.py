@@ -25,11 +25,23 @@ def _start_crawler(name_var: str, next_state: str, on_running: str) -> dict:
         "Resource": "arn:aws:states:::aws-sdk:glue:startCrawler",
         "Parameters": {"Name": "${" + name_var + "}"},
         "ResultPath": None,
-        "Retry": [{"ErrorEquals": ["Glue.OperationTimeoutException"], "IntervalSeconds": 10,
-                   "MaxAttempts": 3, "BackoffRate": 2.0}],
+        "Retry": [
+            {
+                "ErrorEquals": ["Glue.OperationTimeoutException"],
+                "IntervalSeconds": 10,
+                "MaxAttempts": 3,
+                "BackoffRate": 2.0,
+            }
+        ],
         # Already running (a manual start, an overlapping execution): wait for that crawl.
-        "Catch": [{"ErrorEquals": ["Glue.CrawlerRunningException"], "ResultPath": None,
-                   "Next": on_running}, *_FAILURE_CATCH],
+        "Catch": [
+            {
+                "ErrorEquals": ["Glue.CrawlerRunningException"],
+                "ResultPath": None,
+                "Next": on_running,
+            },
+            *_FAILURE_CATCH,
+        ],
         "Next": next_state,
     }
 
@@ -40,9 +52,14 @@ def _run_job(name_var: str, result_path: str, next_state: str) -> dict:
         "Resource": "arn:aws:states:::glue:startJobRun.sync",
         "Parameters": {"JobName": "${" + name_var + "}"},
         "ResultPath": result_path,
-        "Retry": [{"ErrorEquals": ["Glue.ConcurrentRunsExceededException",
-                                   "Glue.AWSGlueException"],
-                   "IntervalSeconds": 60, "MaxAttempts": 3, "BackoffRate": 2.0}],
+        "Retry": [
+            {
+                "ErrorEquals": ["Glue.ConcurrentRunsExceededException", "Glue.AWSGlueException"],
+                "IntervalSeconds": 60,
+                "MaxAttempts": 3,
+                "BackoffRate": 2.0,
+            }
+        ],
         "Catch": _FAILURE_CATCH,
         "Next": next_state,
     }
@@ -54,8 +71,14 @@ def _notify(subject: str, next_state: str | None) -> dict:
         "Resource": "arn:aws:states:::sns:publish",
         "Parameters": {"TopicArn": "${AlertsTopicArn}", "Subject": subject, "Message.$": "$"},
         "ResultPath": None,
-        "Retry": [{"ErrorEquals": ["States.TaskFailed"], "IntervalSeconds": 5,
-                   "MaxAttempts": 2, "BackoffRate": 2.0}],
+        "Retry": [
+            {
+                "ErrorEquals": ["States.TaskFailed"],
+                "IntervalSeconds": 5,
+                "MaxAttempts": 2,
+                "BackoffRate": 2.0,
+            }
+        ],
     }
     if next_state:
         state["Next"] = next_state
@@ -68,13 +91,17 @@ def state_machine_definition() -> dict:
     """The Amazon States Language definition; `${...}` names are filled by Fn::Sub."""
     return {
         "Comment": "Crawl the lake, run raw->processed (and processed->curated when "
-                   "$.run_curated is true), then notify via SNS",
+        "$.run_curated is true), then notify via SNS",
         "StartAt": "StartLakeCrawler",
         "States": {
-            "StartLakeCrawler": _start_crawler("LakeCrawlerName", "WaitForCrawler",
-                                               "WaitForCrawler"),
-            "WaitForCrawler": {"Type": "Wait", "Seconds": CRAWLER_POLL_SECONDS,
-                               "Next": "GetCrawler"},
+            "StartLakeCrawler": _start_crawler(
+                "LakeCrawlerName", "WaitForCrawler", "WaitForCrawler"
+            ),
+            "WaitForCrawler": {
+                "Type": "Wait",
+                "Seconds": CRAWLER_POLL_SECONDS,
+                "Next": "GetCrawler",
+            },
             "GetCrawler": {
                 "Type": "Task",
                 "Resource": "arn:aws:states:::aws-sdk:glue:getCrawler",
@@ -82,39 +109,64 @@ def state_machine_definition() -> dict:
                 # Only State: LastCrawl is absent before a crawler's first run.
                 "ResultSelector": {"State.$": "$.Crawler.State"},
                 "ResultPath": "$.crawler",
-                "Retry": [{"ErrorEquals": ["States.TaskFailed"], "IntervalSeconds": 5,
-                           "MaxAttempts": 3, "BackoffRate": 2.0}],
+                "Retry": [
+                    {
+                        "ErrorEquals": ["States.TaskFailed"],
+                        "IntervalSeconds": 5,
+                        "MaxAttempts": 3,
+                        "BackoffRate": 2.0,
+                    }
+                ],
                 "Catch": _FAILURE_CATCH,
                 "Next": "CrawlerFinished",
             },
             "CrawlerFinished": {
                 "Type": "Choice",
                 "Choices": [
-                    {"Variable": "$.crawler.State", "StringEquals": "READY",
-                     "Next": "RunRawToProcessed"},
-                    {"Or": [{"Variable": "$.crawler.State", "StringEquals": "RUNNING"},
-                            {"Variable": "$.crawler.State", "StringEquals": "STOPPING"}],
-                     "Next": "WaitForCrawler"},
+                    {
+                        "Variable": "$.crawler.State",
+                        "StringEquals": "READY",
+                        "Next": "RunRawToProcessed",
+                    },
+                    {
+                        "Or": [
+                            {"Variable": "$.crawler.State", "StringEquals": "RUNNING"},
+                            {"Variable": "$.crawler.State", "StringEquals": "STOPPING"},
+                        ],
+                        "Next": "WaitForCrawler",
+                    },
                 ],
                 "Default": "NotifyFailure",
             },
-            "RunRawToProcessed": _run_job("RawToProcessedJobName", "$.raw_to_processed",
-                                          "CurateRequested"),
+            "RunRawToProcessed": _run_job(
+                "RawToProcessedJobName", "$.raw_to_processed", "CurateRequested"
+            ),
             "CurateRequested": {
                 "Type": "Choice",
-                "Choices": [{"And": [{"Variable": "$.run_curated", "IsPresent": True},
-                                     {"Variable": "$.run_curated", "BooleanEquals": True}],
-                             "Next": "RunProcessedToCurated"}],
+                "Choices": [
+                    {
+                        "And": [
+                            {"Variable": "$.run_curated", "IsPresent": True},
+                            {"Variable": "$.run_curated", "BooleanEquals": True},
+                        ],
+                        "Next": "RunProcessedToCurated",
+                    }
+                ],
                 "Default": "NotifySuccess",
             },
-            "RunProcessedToCurated": _run_job("ProcessedToCuratedJobName",
-                                              "$.processed_to_curated", "StartCuratedCrawler"),
-            "StartCuratedCrawler": _start_crawler("CuratedCrawlerName", "NotifySuccess",
-                                                  "NotifySuccess"),
+            "RunProcessedToCurated": _run_job(
+                "ProcessedToCuratedJobName", "$.processed_to_curated", "StartCuratedCrawler"
+            ),
+            "StartCuratedCrawler": _start_crawler(
+                "CuratedCrawlerName", "NotifySuccess", "NotifySuccess"
+            ),
             "NotifySuccess": _notify("ETL pipeline succeeded", None),
             "NotifyFailure": _notify("ETL pipeline failed", "PipelineFailed"),
-            "PipelineFailed": {"Type": "Fail", "Error": "EtlPipelineFailed",
-                               "Cause": "A step failed; the SNS alert holds the error"},
+            "PipelineFailed": {
+                "Type": "Fail",
+                "Error": "EtlPipelineFailed",
+                "Cause": "A step failed; the SNS alert holds the error",
+            },
         },
     }
 
@@ -132,31 +184,49 @@ def definition_substitutions() -> dict:
 
 def add_orchestration(template: Template) -> None:
     """Add the state machine and the two schedules that start it."""
-    template.add_resource(StateMachine(
-        names.STATE_MACHINE,
-        StateMachineName=Sub(names.STATE_MACHINE_NAME),
-        StateMachineType="STANDARD",
-        RoleArn=GetAtt(names.STATE_MACHINE_ROLE, "Arn"),
-        DefinitionString=Sub(json.dumps(state_machine_definition(), indent=2, sort_keys=True),
-                             definition_substitutions()),
-    ))
+    template.add_resource(
+        StateMachine(
+            names.STATE_MACHINE,
+            StateMachineName=Sub(names.STATE_MACHINE_NAME),
+            StateMachineType="STANDARD",
+            RoleArn=GetAtt(names.STATE_MACHINE_ROLE, "Arn"),
+            DefinitionString=Sub(
+                json.dumps(state_machine_definition(), indent=2, sort_keys=True),
+                definition_substitutions(),
+            ),
+        )
+    )
     schedules = (
-        ("EtlHourlyRule", "${AWS::StackName}-etl-hourly", HOURLY_SCHEDULE, False,
-         "Hourly: crawl the lake and run raw->processed"),
-        ("PipelineDailyRule", "${AWS::StackName}-pipeline-daily", DAILY_SCHEDULE, True,
-         "Daily: the hourly steps plus processed->curated and the curated crawler"),
+        (
+            "EtlHourlyRule",
+            "${AWS::StackName}-etl-hourly",
+            HOURLY_SCHEDULE,
+            False,
+            "Hourly: crawl the lake and run raw->processed",
+        ),
+        (
+            "PipelineDailyRule",
+            "${AWS::StackName}-pipeline-daily",
+            DAILY_SCHEDULE,
+            True,
+            "Daily: the hourly steps plus processed->curated and the curated crawler",
+        ),
     )
     for logical_id, name, expression, run_curated, description in schedules:
-        template.add_resource(Rule(
-            logical_id,
-            Name=Sub(name),
-            Description=description,
-            ScheduleExpression=expression,
-            State="ENABLED",
-            Targets=[Target(
-                Id="etl-pipeline",
-                Arn=Ref(names.STATE_MACHINE),
-                RoleArn=GetAtt(names.EVENTS_ROLE, "Arn"),
-                Input=json.dumps({"run_curated": run_curated}),
-            )],
-        ))
+        template.add_resource(
+            Rule(
+                logical_id,
+                Name=Sub(name),
+                Description=description,
+                ScheduleExpression=expression,
+                State="ENABLED",
+                Targets=[
+                    Target(
+                        Id="etl-pipeline",
+                        Arn=Ref(names.STATE_MACHINE),
+                        RoleArn=GetAtt(names.EVENTS_ROLE, "Arn"),
+                        Input=json.dumps({"run_curated": run_curated}),
+                    )
+                ],
+            )
+        )

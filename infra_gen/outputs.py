@@ -7,20 +7,42 @@ from troposphere import Output, Ref, Sub, Template
 from infra_gen import names
 
 OUTPUT_NAMES = (
-    "ApiUrl", "ApiId", "ApiKeyId", "RawBucket", "ProcessedBucket", "CuratedBucket",
-    "AccessLogsBucket", "ArtifactsBucket", "DatabaseName", "WorkGroupName", "StateMachineArn",
-    "AlertsTopicArn", "IngestionFunctionName", "ValidationFunctionName", "RawToProcessedJobName",
-    "ProcessedToCuratedJobName", "LakeCrawlerName", "CuratedCrawlerName", "DashboardName",
+    "ApiUrl",
+    "ApiId",
+    "ApiKeyId",
+    "RawBucket",
+    "ProcessedBucket",
+    "CuratedBucket",
+    "AccessLogsBucket",
+    "ArtifactsBucket",
+    "DatabaseName",
+    "WorkGroupName",
+    "StateMachineArn",
+    "AlertsTopicArn",
+    "IngestionFunctionName",
+    "ValidationFunctionName",
+    "RawToProcessedJobName",
+    "ProcessedToCuratedJobName",
+    "LakeCrawlerName",
+    "CuratedCrawlerName",
+    "DashboardName",
 )
 
 
 def _values() -> dict:
     return {
-        "ApiUrl": (Sub("https://${RestApi}.execute-api.${AWS::Region}.${AWS::URLSuffix}/"
-                       + names.STAGE_NAME), "Base URL of the API stage (POST {ApiUrl}/ingest)"),
+        "ApiUrl": (
+            Sub(
+                "https://${RestApi}.execute-api.${AWS::Region}.${AWS::URLSuffix}/"
+                + names.STAGE_NAME
+            ),
+            "Base URL of the API stage (POST {ApiUrl}/ingest)",
+        ),
         "ApiId": (Ref(names.API), "REST API id"),
-        "ApiKeyId": (Ref(names.API_KEY), "Id of the API key (aws apigateway get-api-key "
-                                         "--include-value)"),
+        "ApiKeyId": (
+            Ref(names.API_KEY),
+            "Id of the API key (aws apigateway get-api-key --include-value)",
+        ),
         "RawBucket": (Ref(names.RAW_BUCKET), "Raw zone bucket"),
         "ProcessedBucket": (Ref(names.PROCESSED_BUCKET), "Processed zone bucket"),
         "CuratedBucket": (Ref(names.CURATED_BUCKET), "Curated zone bucket"),
@@ -33,8 +55,10 @@ def _values() -> dict:
         "IngestionFunctionName": (Ref(names.INGESTION_FUNCTION), "Ingestion Lambda"),
         "ValidationFunctionName": (Ref(names.VALIDATION_FUNCTION), "Validation Lambda"),
         "RawToProcessedJobName": (Ref(names.RAW_TO_PROCESSED_JOB), "Glue job raw->processed"),
-        "ProcessedToCuratedJobName": (Ref(names.PROCESSED_TO_CURATED_JOB),
-                                      "Glue job processed->curated"),
+        "ProcessedToCuratedJobName": (
+            Ref(names.PROCESSED_TO_CURATED_JOB),
+            "Glue job processed->curated",
+        ),
         "LakeCrawlerName": (Ref(names.LAKE_CRAWLER), "Crawler of raw_data/processed_data"),
         "CuratedCrawlerName": (Ref(names.CURATED_CRAWLER), "Crawler of the curated zone"),
         "DashboardName": (Ref(names.DASHBOARD), "CloudWatch dashboard"),
@@ -47,6 +71,3 @@ def add_outputs(template: Template) -> None:
     for name in OUTPUT_NAMES:
         value, description = values[name]
         template.add_output(Output(name, Value=value, Description=description))
-
-
-

@@ -30,19 +30,29 @@ _CODE_KEY_DESCRIPTIONS = {
 
 def add_parameters(template: Template, config: TemplateConfig) -> None:
     """Declare every parameter, then the conditions."""
-    template.add_parameter(Parameter(
-        ARTIFACTS_BUCKET_PARAMETER,
-        Type="String",
-        Description="Bucket holding Lambda zips, Glue scripts and the wheel (made by bootstrap)",
-        AllowedPattern=r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$",
-    ))
+    template.add_parameter(
+        Parameter(
+            ARTIFACTS_BUCKET_PARAMETER,
+            Type="String",
+            Description="Bucket of the Lambda zips, Glue scripts and wheel (made by bootstrap)",
+            AllowedPattern=r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$",
+        )
+    )
     for name in CODE_KEY_PARAMETERS:
-        template.add_parameter(Parameter(
-            name, Type="String", Description=_CODE_KEY_DESCRIPTIONS[name], MinLength=1,
-        ))
+        template.add_parameter(
+            Parameter(
+                name,
+                Type="String",
+                Description=_CODE_KEY_DESCRIPTIONS[name],
+                MinLength=1,
+            )
+        )
     for f, spec in parameter_fields():
-        props: dict = {"Type": spec.kind, "Description": spec.description,
-                       "Default": str(getattr(config, f.name))}
+        props: dict = {
+            "Type": spec.kind,
+            "Description": spec.description,
+            "Default": str(getattr(config, f.name)),
+        }
         if spec.allowed:
             props["AllowedValues"] = [str(v) for v in spec.allowed]
         if spec.minimum is not None:

@@ -54,30 +54,42 @@ def processed_to_curated_arguments() -> dict:
 def add_processing(template: Template) -> None:
     """Add both jobs. One concurrent run each: bookmarks break with concurrency above 1."""
     jobs = (
-        (names.RAW_TO_PROCESSED_JOB, names.RAW_TO_PROCESSED_JOB_NAME, "RawToProcessedScriptKey",
-         raw_to_processed_arguments(), "RawToProcessedLogGroup",
-         "Raw JSON -> deduplicated, scored Parquet in the processed zone"),
-        (names.PROCESSED_TO_CURATED_JOB, names.PROCESSED_TO_CURATED_JOB_NAME,
-         "ProcessedToCuratedScriptKey", processed_to_curated_arguments(),
-         "ProcessedToCuratedLogGroup",
-         "Processed Parquet -> daily_summary, hourly_metrics, source_statistics"),
+        (
+            names.RAW_TO_PROCESSED_JOB,
+            names.RAW_TO_PROCESSED_JOB_NAME,
+            "RawToProcessedScriptKey",
+            raw_to_processed_arguments(),
+            "RawToProcessedLogGroup",
+            "Raw JSON -> deduplicated, scored Parquet in the processed zone",
+        ),
+        (
+            names.PROCESSED_TO_CURATED_JOB,
+            names.PROCESSED_TO_CURATED_JOB_NAME,
+            "ProcessedToCuratedScriptKey",
+            processed_to_curated_arguments(),
+            "ProcessedToCuratedLogGroup",
+            "Processed Parquet -> daily_summary, hourly_metrics, source_statistics",
+        ),
     )
     for logical_id, name, script_key, arguments, log_group, description in jobs:
-        template.add_resource(Job(
-            logical_id,
-            DependsOn=[log_group],
-            Name=Sub(name),
-            Description=description,
-            Role=GetAtt(names.GLUE_JOB_ROLE, "Arn"),
-            Command=JobCommand(
-                Name="glueetl", PythonVersion="3",
-                ScriptLocation=Sub("s3://${ArtifactsBucketName}/${" + script_key + "}"),
-            ),
-            GlueVersion=Ref("GlueVersion"),
-            WorkerType=Ref("GlueWorkerType"),
-            NumberOfWorkers=Ref("GlueNumberOfWorkers"),
-            MaxRetries=0,
-            Timeout=120,
-            ExecutionProperty=ExecutionProperty(MaxConcurrentRuns=1),
-            DefaultArguments=arguments,
-        ))
+        template.add_resource(
+            Job(
+                logical_id,
+                DependsOn=[log_group],
+                Name=Sub(name),
+                Description=description,
+                Role=GetAtt(names.GLUE_JOB_ROLE, "Arn"),
+                Command=JobCommand(
+                    Name="glueetl",
+                    PythonVersion="3",
+                    ScriptLocation=Sub("s3://${ArtifactsBucketName}/${" + script_key + "}"),
+                ),
+                GlueVersion=Ref("GlueVersion"),
+                WorkerType=Ref("GlueWorkerType"),
+                NumberOfWorkers=Ref("GlueNumberOfWorkers"),
+                MaxRetries=0,
+                Timeout=120,
+                ExecutionProperty=ExecutionProperty(MaxConcurrentRuns=1),
+                DefaultArguments=arguments,
+            )
+        )

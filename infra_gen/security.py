@@ -27,17 +27,21 @@ def role(logical_id: str, service: str, statements: list[dict], **props) -> Role
         logical_id,
         AssumeRolePolicyDocument={
             "Version": "2012-10-17",
-            "Statement": [{
-                "Effect": "Allow",
-                "Principal": {"Service": service},
-                "Action": "sts:AssumeRole",
-                "Condition": {"StringEquals": {"aws:SourceAccount": Ref("AWS::AccountId")}},
-            }],
+            "Statement": [
+                {
+                    "Effect": "Allow",
+                    "Principal": {"Service": service},
+                    "Action": "sts:AssumeRole",
+                    "Condition": {"StringEquals": {"aws:SourceAccount": Ref("AWS::AccountId")}},
+                }
+            ],
         },
-        Policies=[Policy(
-            PolicyName=logical_id + "Policy",
-            PolicyDocument={"Version": "2012-10-17", "Statement": statements},
-        )],
+        Policies=[
+            Policy(
+                PolicyName=logical_id + "Policy",
+                PolicyDocument={"Version": "2012-10-17", "Statement": statements},
+            )
+        ],
         **props,
     )
 
@@ -46,7 +50,8 @@ def put_metric_data(namespace: str) -> dict:
     """cloudwatch:PutMetricData for one namespace. Resource "*" because AWS requires it: the
     action supports no resource ARNs, only the cloudwatch:namespace condition key."""
     return statement(
-        ["cloudwatch:PutMetricData"], ["*"],
+        ["cloudwatch:PutMetricData"],
+        ["*"],
         condition={"StringEquals": {"cloudwatch:namespace": namespace}},
     )
 
@@ -68,8 +73,9 @@ def _glue_catalog(tables: str = "*") -> list:
     return [
         names.arn("glue", "catalog"),
         Sub("arn:${AWS::Partition}:glue:${AWS::Region}:${AWS::AccountId}:database/${Db}", db),
-        Sub("arn:${AWS::Partition}:glue:${AWS::Region}:${AWS::AccountId}:table/${Db}/" + tables,
-            db),
+        Sub(
+            "arn:${AWS::Partition}:glue:${AWS::Region}:${AWS::AccountId}:table/${Db}/" + tables, db
+        ),
     ]
 
 
@@ -78,111 +84,166 @@ def _artifacts_objects() -> Sub:
 
 
 _CATALOG_READ = [
-    "glue:GetDatabase", "glue:GetTable", "glue:GetTables", "glue:GetPartition",
-    "glue:GetPartitions", "glue:BatchGetPartition",
+    "glue:GetDatabase",
+    "glue:GetTable",
+    "glue:GetTables",
+    "glue:GetPartition",
+    "glue:GetPartitions",
+    "glue:BatchGetPartition",
 ]
 _CATALOG_WRITE = [
-    "glue:CreateTable", "glue:UpdateTable", "glue:CreatePartition", "glue:BatchCreatePartition",
-    "glue:UpdatePartition", "glue:BatchUpdatePartition",
+    "glue:CreateTable",
+    "glue:UpdateTable",
+    "glue:CreatePartition",
+    "glue:BatchCreatePartition",
+    "glue:UpdatePartition",
+    "glue:BatchUpdatePartition",
 ]
 
 
 def add_security(template: Template) -> None:
     """Add every component role (the replication role lives with the DR layer)."""
     for resource in (
-        _ingestion_role(), _validation_role(), _glue_job_role(), _crawler_role(),
-        _state_machine_role(), _events_role(), _api_cloudwatch_role(),
+        _ingestion_role(),
+        _validation_role(),
+        _glue_job_role(),
+        _crawler_role(),
+        _state_machine_role(),
+        _events_role(),
+        _api_cloudwatch_role(),
     ):
         template.add_resource(resource)
 
 
 def _ingestion_role() -> Role:
-    return role(names.INGESTION_ROLE, "lambda.amazonaws.com", [
-        write_logs(names.LOG_GROUPS["IngestionLogGroup"]),
-        statement(["s3:PutObject"], [_objects(names.RAW_BUCKET)]),
-        put_metric_data(names.METRICS_NAMESPACE),
-    ])
+    return role(
+        names.INGESTION_ROLE,
+        "lambda.amazonaws.com",
+        [
+            write_logs(names.LOG_GROUPS["IngestionLogGroup"]),
+            statement(["s3:PutObject"], [_objects(names.RAW_BUCKET)]),
+            put_metric_data(names.METRICS_NAMESPACE),
+        ],
+    )
 
 
 def _validation_role() -> Role:
-    return role(names.VALIDATION_ROLE, "lambda.amazonaws.com", [
-        write_logs(names.LOG_GROUPS["ValidationLogGroup"]),
-        statement(["s3:GetObject", "s3:GetObjectVersion"], [_objects(names.RAW_BUCKET)]),
-        statement(["sns:Publish"], [Ref(names.ALERTS_TOPIC)]),
-        put_metric_data(names.METRICS_NAMESPACE),
-    ])
+    return role(
+        names.VALIDATION_ROLE,
+        "lambda.amazonaws.com",
+        [
+            write_logs(names.LOG_GROUPS["ValidationLogGroup"]),
+            statement(["s3:GetObject", "s3:GetObjectVersion"], [_objects(names.RAW_BUCKET)]),
+            statement(["sns:Publish"], [Ref(names.ALERTS_TOPIC)]),
+            put_metric_data(names.METRICS_NAMESPACE),
+        ],
+    )
 
 
 def _glue_job_role() -> Role:
     buckets = [names.bucket_arn(b) for b in names.DATA_BUCKETS]
-    return role(names.GLUE_JOB_ROLE, "glue.amazonaws.com", [
-        statement(["s3:GetObject"], [_artifacts_objects()]),
-        statement(["s3:GetBucketLocation", "s3:ListBucket"], buckets),
-        statement(["s3:GetObject", "s3:GetObjectVersion"], [_objects(names.RAW_BUCKET)]),
-        statement(
-            ["s3:DeleteObject", "s3:GetObject", "s3:PutObject"],
-            [_objects(names.PROCESSED_BUCKET, "processed_data/"),
-             _objects(names.PROCESSED_BUCKET, "quarantine/"),
-             _objects(names.PROCESSED_BUCKET, "glue-temp/"),
-             _objects(names.CURATED_BUCKET)],
-        ),
-        statement(_CATALOG_READ + _CATALOG_WRITE, _glue_catalog()),
-        statement(
-            ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
-            [names.arn("logs", "log-group:/aws-glue/*")],
-        ),
-        put_metric_data("Glue"),
-    ])
+    return role(
+        names.GLUE_JOB_ROLE,
+        "glue.amazonaws.com",
+        [
+            statement(["s3:GetObject"], [_artifacts_objects()]),
+            statement(["s3:GetBucketLocation", "s3:ListBucket"], buckets),
+            statement(["s3:GetObject", "s3:GetObjectVersion"], [_objects(names.RAW_BUCKET)]),
+            statement(
+                ["s3:DeleteObject", "s3:GetObject", "s3:PutObject"],
+                [
+                    _objects(names.PROCESSED_BUCKET, "processed_data/"),
+                    _objects(names.PROCESSED_BUCKET, "quarantine/"),
+                    _objects(names.PROCESSED_BUCKET, "glue-temp/"),
+                    _objects(names.CURATED_BUCKET),
+                ],
+            ),
+            statement(_CATALOG_READ + _CATALOG_WRITE, _glue_catalog()),
+            statement(
+                ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
+                [names.arn("logs", "log-group:/aws-glue/*")],
+            ),
+            put_metric_data("Glue"),
+        ],
+    )
 
 
 def _crawler_role() -> Role:
     buckets = [names.bucket_arn(b) for b in names.DATA_BUCKETS]
-    return role(names.CRAWLER_ROLE, "glue.amazonaws.com", [
-        statement(["s3:GetBucketLocation", "s3:ListBucket"], buckets),
-        statement(
-            ["s3:GetObject"],
-            [_objects(names.RAW_BUCKET), _objects(names.PROCESSED_BUCKET, "processed_data/"),
-             _objects(names.CURATED_BUCKET)],
-        ),
-        statement(_CATALOG_READ + _CATALOG_WRITE, _glue_catalog()),
-        statement(
-            ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
-            [names.arn("logs", "log-group:/aws-glue/crawlers:*")],
-        ),
-    ])
+    return role(
+        names.CRAWLER_ROLE,
+        "glue.amazonaws.com",
+        [
+            statement(["s3:GetBucketLocation", "s3:ListBucket"], buckets),
+            statement(
+                ["s3:GetObject"],
+                [
+                    _objects(names.RAW_BUCKET),
+                    _objects(names.PROCESSED_BUCKET, "processed_data/"),
+                    _objects(names.CURATED_BUCKET),
+                ],
+            ),
+            statement(_CATALOG_READ + _CATALOG_WRITE, _glue_catalog()),
+            statement(
+                ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
+                [names.arn("logs", "log-group:/aws-glue/crawlers:*")],
+            ),
+        ],
+    )
 
 
 def _state_machine_role() -> Role:
-    crawlers = [names.arn("glue", "crawler/" + n)
-                for n in (names.LAKE_CRAWLER_NAME, names.CURATED_CRAWLER_NAME)]
-    jobs = [names.arn("glue", "job/" + n)
-            for n in (names.RAW_TO_PROCESSED_JOB_NAME, names.PROCESSED_TO_CURATED_JOB_NAME)]
-    return role(names.STATE_MACHINE_ROLE, "states.amazonaws.com", [
-        statement(["glue:GetCrawler", "glue:StartCrawler"], crawlers),
-        statement(
-            ["glue:BatchStopJobRun", "glue:GetJobRun", "glue:GetJobRuns", "glue:StartJobRun"],
-            jobs,
-        ),
-        statement(["sns:Publish"], [Ref(names.ALERTS_TOPIC)]),
-    ])
+    crawlers = [
+        names.arn("glue", "crawler/" + n)
+        for n in (names.LAKE_CRAWLER_NAME, names.CURATED_CRAWLER_NAME)
+    ]
+    jobs = [
+        names.arn("glue", "job/" + n)
+        for n in (names.RAW_TO_PROCESSED_JOB_NAME, names.PROCESSED_TO_CURATED_JOB_NAME)
+    ]
+    return role(
+        names.STATE_MACHINE_ROLE,
+        "states.amazonaws.com",
+        [
+            statement(["glue:GetCrawler", "glue:StartCrawler"], crawlers),
+            statement(
+                ["glue:BatchStopJobRun", "glue:GetJobRun", "glue:GetJobRuns", "glue:StartJobRun"],
+                jobs,
+            ),
+            statement(["sns:Publish"], [Ref(names.ALERTS_TOPIC)]),
+        ],
+    )
 
 
 def _events_role() -> Role:
-    return role(names.EVENTS_ROLE, "events.amazonaws.com", [
-        statement(["states:StartExecution"], [Ref(names.STATE_MACHINE)]),
-    ])
+    return role(
+        names.EVENTS_ROLE,
+        "events.amazonaws.com",
+        [
+            statement(["states:StartExecution"], [Ref(names.STATE_MACHINE)]),
+        ],
+    )
 
 
 def _api_cloudwatch_role() -> Role:
     # API Gateway's CloudWatch role is an account-level setting used by every REST API of the
     # account and region, so it may write any API's log groups (not only this stack's).
-    return role(names.API_CLOUDWATCH_ROLE, "apigateway.amazonaws.com", [
-        statement(
-            ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:DescribeLogGroups",
-             "logs:DescribeLogStreams", "logs:PutLogEvents"],
-            [names.arn("logs", "log-group:*")],
-        ),
-    ])
+    return role(
+        names.API_CLOUDWATCH_ROLE,
+        "apigateway.amazonaws.com",
+        [
+            statement(
+                [
+                    "logs:CreateLogGroup",
+                    "logs:CreateLogStream",
+                    "logs:DescribeLogGroups",
+                    "logs:DescribeLogStreams",
+                    "logs:PutLogEvents",
+                ],
+                [names.arn("logs", "log-group:*")],
+            ),
+        ],
+    )
 
 
 def role_arn(logical_id: str) -> GetAtt:

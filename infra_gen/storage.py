@@ -59,7 +59,9 @@ def _encryption(allow_kms: bool) -> BucketEncryption:
 
 def _private() -> PublicAccessBlockConfiguration:
     return PublicAccessBlockConfiguration(
-        BlockPublicAcls=True, BlockPublicPolicy=True, IgnorePublicAcls=True,
+        BlockPublicAcls=True,
+        BlockPublicPolicy=True,
+        IgnorePublicAcls=True,
         RestrictPublicBuckets=True,
     )
 
@@ -71,20 +73,30 @@ def _ownership() -> OwnershipControls:
 def _lifecycle(logical_id: str) -> LifecycleConfiguration:
     rules = [
         LifecycleRule(
-            Id="AbortIncompleteUploads", Status="Enabled",
+            Id="AbortIncompleteUploads",
+            Status="Enabled",
             AbortIncompleteMultipartUpload=AbortIncompleteMultipartUpload(DaysAfterInitiation=7),
         ),
     ]
     if logical_id == names.RAW_BUCKET:
-        rules.append(LifecycleRule(
-            Id="RawToInfrequentAccess", Status="Enabled",
-            Transitions=[LifecycleRuleTransition(
-                StorageClass="STANDARD_IA", TransitionInDays=Ref("RawInfrequentAccessDays"),
-            )],
-            NoncurrentVersionTransitions=[NoncurrentVersionTransition(
-                StorageClass="STANDARD_IA", TransitionInDays=Ref("RawInfrequentAccessDays"),
-            )],
-        ))
+        rules.append(
+            LifecycleRule(
+                Id="RawToInfrequentAccess",
+                Status="Enabled",
+                Transitions=[
+                    LifecycleRuleTransition(
+                        StorageClass="STANDARD_IA",
+                        TransitionInDays=Ref("RawInfrequentAccessDays"),
+                    )
+                ],
+                NoncurrentVersionTransitions=[
+                    NoncurrentVersionTransition(
+                        StorageClass="STANDARD_IA",
+                        TransitionInDays=Ref("RawInfrequentAccessDays"),
+                    )
+                ],
+            )
+        )
     return LifecycleConfiguration(Rules=rules)
 
 
@@ -109,10 +121,12 @@ def _data_bucket(logical_id: str) -> Bucket:
     # bucket does not depend on the function (whose role names this bucket): no cycle. The
     # permission must exist before S3 accepts the notification, hence DependsOn.
     props["NotificationConfiguration"] = NotificationConfiguration(
-        LambdaConfigurations=[LambdaConfigurations(
-            Event="s3:ObjectCreated:*",
-            Function=names.arn("lambda", "function:" + names.VALIDATION_FUNCTION_NAME),
-        )],
+        LambdaConfigurations=[
+            LambdaConfigurations(
+                Event="s3:ObjectCreated:*",
+                Function=names.arn("lambda", "function:" + names.VALIDATION_FUNCTION_NAME),
+            )
+        ],
     )
     return Bucket(logical_id, DependsOn=[*depends, names.VALIDATION_PERMISSION], **props)
 
@@ -126,10 +140,16 @@ def _access_logs_bucket() -> Bucket:
         BucketEncryption=_encryption(allow_kms=False),
         PublicAccessBlockConfiguration=_private(),
         OwnershipControls=_ownership(),
-        LifecycleConfiguration=LifecycleConfiguration(Rules=[LifecycleRule(
-            Id="ExpireAccessLogs", Status="Enabled", ExpirationInDays=365,
-            NoncurrentVersionExpiration=NoncurrentVersionExpiration(NoncurrentDays=30),
-        )]),
+        LifecycleConfiguration=LifecycleConfiguration(
+            Rules=[
+                LifecycleRule(
+                    Id="ExpireAccessLogs",
+                    Status="Enabled",
+                    ExpirationInDays=365,
+                    NoncurrentVersionExpiration=NoncurrentVersionExpiration(NoncurrentDays=30),
+                )
+            ]
+        ),
     )
 
 
@@ -149,20 +169,21 @@ def _bucket_policy(logical_id: str) -> BucketPolicy:
     statements = [deny_insecure_transport(logical_id)]
     if logical_id == names.ACCESS_LOGS_BUCKET:
         # With BucketOwnerEnforced, S3 server access logging is granted by policy, not ACL.
-        statements.append({
-            "Sid": "AllowS3ServerAccessLogs",
-            "Effect": "Allow",
-            "Principal": {"Service": "logging.s3.amazonaws.com"},
-            "Action": "s3:PutObject",
-            "Resource": names.bucket_arn(logical_id, "/*"),
-            "Condition": {
-                "StringEquals": {"aws:SourceAccount": Ref("AWS::AccountId")},
-                "ArnLike": {"aws:SourceArn": [names.bucket_arn(b) for b in names.DATA_BUCKETS]},
-            },
-        })
+        statements.append(
+            {
+                "Sid": "AllowS3ServerAccessLogs",
+                "Effect": "Allow",
+                "Principal": {"Service": "logging.s3.amazonaws.com"},
+                "Action": "s3:PutObject",
+                "Resource": names.bucket_arn(logical_id, "/*"),
+                "Condition": {
+                    "StringEquals": {"aws:SourceAccount": Ref("AWS::AccountId")},
+                    "ArnLike": {"aws:SourceArn": [names.bucket_arn(b) for b in names.DATA_BUCKETS]},
+                },
+            }
+        )
     return BucketPolicy(
         logical_id + "Policy",
         Bucket=Ref(logical_id),
         PolicyDocument={"Version": "2012-10-17", "Statement": statements},
     )
-

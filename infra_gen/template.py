@@ -60,14 +60,33 @@ RESOURCE_TYPES = (
 )
 
 INTRINSICS = (
-    "Ref", "Fn::GetAtt", "Fn::Sub", "Fn::Join", "Fn::Split", "Fn::If", "Fn::Equals", "Fn::Not",
-    "AWS::NoValue", "AWS::StackName", "AWS::AccountId", "AWS::Region", "AWS::Partition",
+    "Ref",
+    "Fn::GetAtt",
+    "Fn::Sub",
+    "Fn::Join",
+    "Fn::Split",
+    "Fn::If",
+    "Fn::Equals",
+    "Fn::Not",
+    "AWS::NoValue",
+    "AWS::StackName",
+    "AWS::AccountId",
+    "AWS::Region",
+    "AWS::Partition",
     "AWS::URLSuffix",
 )
 
 _LAYERS = (
-    add_storage, add_security, add_ingestion, add_catalog, add_processing, add_orchestration,
-    add_analytics, add_monitoring, add_dr, add_outputs,
+    add_storage,
+    add_security,
+    add_ingestion,
+    add_catalog,
+    add_processing,
+    add_orchestration,
+    add_analytics,
+    add_monitoring,
+    add_dr,
+    add_outputs,
 )
 
 

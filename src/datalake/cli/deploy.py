@@ -17,26 +17,44 @@ _logger = logging.getLogger(__name__)
 
 def register(subparsers) -> None:
     deploy = subparsers.add_parser(
-        "deploy", help="package the code and create or update the stack (local cloud or AWS)",
+        "deploy",
+        help="package the code and create or update the stack (local cloud or AWS)",
         description="Build the Lambda zips, the datalake wheel and the Glue scripts, upload them "
-                    "to the artifacts bucket, then create or update the stack through a change "
-                    "set. Outputs are printed and saved to build/<stack>/outputs.json.",
+        "to the artifacts bucket, then create or update the stack through a change "
+        "set. Outputs are printed and saved to build/<stack>/outputs.json.",
     )
     add_stack_options(deploy)
-    deploy.add_argument("--param", action="append", default=[], metavar="K=V",
-                        help="template parameter value, e.g. ApiAuthMode=IAM (repeatable)")
-    deploy.add_argument("--timeout", type=float, default=3600.0,
-                        help="seconds to wait for the stack (AWS target; default 3600)")
+    deploy.add_argument(
+        "--param",
+        action="append",
+        default=[],
+        metavar="K=V",
+        help="template parameter value, e.g. ApiAuthMode=IAM (repeatable)",
+    )
+    deploy.add_argument(
+        "--timeout",
+        type=float,
+        default=3600.0,
+        help="seconds to wait for the stack (AWS target; default 3600)",
+    )
     deploy.set_defaults(func=run_deploy)
 
     destroy = subparsers.add_parser(
-        "destroy", help="empty the stack's buckets (all versions) and delete the stack",
+        "destroy",
+        help="empty the stack's buckets (all versions) and delete the stack",
     )
     add_stack_options(destroy)
-    destroy.add_argument("--keep-artifacts", action="store_true",
-                         help="keep the artifacts bucket made by deploy's bootstrap step")
-    destroy.add_argument("--timeout", type=float, default=3600.0,
-                         help="seconds to wait for the deletion (AWS target; default 3600)")
+    destroy.add_argument(
+        "--keep-artifacts",
+        action="store_true",
+        help="keep the artifacts bucket made by deploy's bootstrap step",
+    )
+    destroy.add_argument(
+        "--timeout",
+        type=float,
+        default=3600.0,
+        help="seconds to wait for the deletion (AWS target; default 3600)",
+    )
     destroy.set_defaults(func=run_destroy)
 
 
@@ -92,12 +110,22 @@ def _deploy_aws(stack: str, body: str, parameters: dict, timeout: float) -> dict
 
     source: dict = {"template_body": body}
     if len(body.encode()) > MAX_INLINE_TEMPLATE:
-        source = {"template_url": upload_template(
-            aws.client("s3", "aws"), parameters[ARTIFACTS_PARAMETER], stack, body,
-            aws.region_name())}
+        source = {
+            "template_url": upload_template(
+                aws.client("s3", "aws"),
+                parameters[ARTIFACTS_PARAMETER],
+                stack,
+                body,
+                aws.region_name(),
+            )
+        }
     return deploy_stack(
-        aws.client("cloudformation", "aws"), stack, parameters,
-        tags={"datalake:stack": stack}, waiting=Waiting(timeout_seconds=timeout), **source,
+        aws.client("cloudformation", "aws"),
+        stack,
+        parameters,
+        tags={"datalake:stack": stack},
+        waiting=Waiting(timeout_seconds=timeout),
+        **source,
     )
 
 
@@ -115,8 +143,12 @@ def run_destroy(args: argparse.Namespace) -> int:
         else:
             from datalake.deploy.aws import Waiting, destroy_stack
 
-            existed = destroy_stack(aws.client("cloudformation", "aws"), aws.client("s3", "aws"),
-                                    stack, waiting=Waiting(timeout_seconds=args.timeout))
+            existed = destroy_stack(
+                aws.client("cloudformation", "aws"),
+                aws.client("s3", "aws"),
+                stack,
+                waiting=Waiting(timeout_seconds=args.timeout),
+            )
             print(f"stack {stack} {'deleted' if existed else 'did not exist'}")
     except DeployError as error:
         raise CliError(str(error)) from None

@@ -13,14 +13,24 @@ _logger = logging.getLogger(__name__)
 
 def register(subparsers) -> None:
     parser = subparsers.add_parser(
-        "synth", help="generate the CloudFormation template (infra_gen) into a file",
+        "synth",
+        help="generate the CloudFormation template (infra_gen) into a file",
         description="Generate the lake's CloudFormation template. --param K=V changes a "
-                    "parameter's default (e.g. --param ApiAuthMode=IAM).",
+        "parameter's default (e.g. --param ApiAuthMode=IAM).",
     )
-    parser.add_argument("--out", type=Path, default=Path("build/template.json"),
-                        help="output file (default build/template.json); '-' for stdout")
-    parser.add_argument("--param", action="append", default=[], metavar="K=V",
-                        help="template parameter default to override (repeatable)")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=Path("build/template.json"),
+        help="output file (default build/template.json); '-' for stdout",
+    )
+    parser.add_argument(
+        "--param",
+        action="append",
+        default=[],
+        metavar="K=V",
+        help="template parameter default to override (repeatable)",
+    )
     parser.set_defaults(func=run)
 
 

@@ -24,8 +24,11 @@ _logger = logging.getLogger(__name__)
 
 MAX_INLINE_TEMPLATE = 51_200
 CAPABILITIES = ["CAPABILITY_IAM", "CAPABILITY_NAMED_IAM"]
-_NO_CHANGES = ("didn't contain changes", "No updates are to be performed",
-               "The submitted information didn't contain changes")
+_NO_CHANGES = (
+    "didn't contain changes",
+    "No updates are to be performed",
+    "The submitted information didn't contain changes",
+)
 _CANCELLED = ("Resource creation cancelled", "Resource update cancelled")
 
 
@@ -89,10 +92,16 @@ def check_credentials(sts) -> dict:
         ) from None
     except ClientError as error:
         code = error.response.get("Error", {}).get("Code", "")
-        if code in ("ExpiredToken", "InvalidClientTokenId", "SignatureDoesNotMatch",
-                    "UnrecognizedClientException", "AccessDenied"):
-            raise MissingCredentials(f"AWS rejected the credentials ({code}): "
-                                     "refresh or replace them") from None
+        if code in (
+            "ExpiredToken",
+            "InvalidClientTokenId",
+            "SignatureDoesNotMatch",
+            "UnrecognizedClientException",
+            "AccessDenied",
+        ):
+            raise MissingCredentials(
+                f"AWS rejected the credentials ({code}): refresh or replace them"
+            ) from None
         raise
 
 
@@ -121,25 +130,38 @@ def failure_events(cfn, stack: str) -> list[StackFailure]:
         for event in page["StackEvents"]:  # newest first
             status = event.get("ResourceStatus", "")
             is_stack = event.get("ResourceType") == "AWS::CloudFormation::Stack"
-            if is_stack and event.get("LogicalResourceId") == stack and status in (
-                "CREATE_IN_PROGRESS", "UPDATE_IN_PROGRESS", "DELETE_IN_PROGRESS",
-                "REVIEW_IN_PROGRESS",
-            ) and event.get("ResourceStatusReason") in ("User Initiated", None):
+            if (
+                is_stack
+                and event.get("LogicalResourceId") == stack
+                and status
+                in (
+                    "CREATE_IN_PROGRESS",
+                    "UPDATE_IN_PROGRESS",
+                    "DELETE_IN_PROGRESS",
+                    "REVIEW_IN_PROGRESS",
+                )
+                and event.get("ResourceStatusReason") in ("User Initiated", None)
+            ):
                 return list(reversed(failures))
             reason = event.get("ResourceStatusReason", "")
             if status.endswith("_FAILED") and not is_stack and not reason.startswith(_CANCELLED):
-                failures.append(StackFailure(
-                    event.get("LogicalResourceId", "?"), event.get("ResourceType", "?"),
-                    status, reason,
-                ))
+                failures.append(
+                    StackFailure(
+                        event.get("LogicalResourceId", "?"),
+                        event.get("ResourceType", "?"),
+                        status,
+                        reason,
+                    )
+                )
     return list(reversed(failures))
 
 
 def describe_failures(failures: list[StackFailure]) -> str:
     if not failures:
         return "no resource reported a failure (see the stack events)"
-    return "; ".join(f"{f.logical_id} ({f.resource_type}) {f.status}: {f.reason}"
-                     for f in failures[:5])
+    return "; ".join(
+        f"{f.logical_id} ({f.resource_type}) {f.status}: {f.reason}" for f in failures[:5]
+    )
 
 
 def _wait_for_stack(cfn, stack: str, waiting: Waiting, what: str) -> str:
@@ -178,26 +200,39 @@ def _prepare(cfn, stack: str, waiting: Waiting) -> str:
     return "CREATE" if status in (None, "REVIEW_IN_PROGRESS") else "UPDATE"
 
 
-def deploy_stack(cfn, stack: str, parameters: dict[str, str], *, template_body: str | None = None,
-                 template_url: str | None = None, tags: dict[str, str] | None = None,
-                 waiting: Waiting | None = None, change_set_name: str | None = None
-                 ) -> dict[str, str]:
+def deploy_stack(
+    cfn,
+    stack: str,
+    parameters: dict[str, str],
+    *,
+    template_body: str | None = None,
+    template_url: str | None = None,
+    tags: dict[str, str] | None = None,
+    waiting: Waiting | None = None,
+    change_set_name: str | None = None,
+) -> dict[str, str]:
     """Create or update `stack` through a change set and wait; returns the stack outputs.
     A change set without changes is deleted and the current outputs returned."""
     waiting = waiting or Waiting()
     if (template_body is None) == (template_url is None):
         raise ValueError("give exactly one of template_body and template_url")
     if template_body is not None and len(template_body.encode()) > MAX_INLINE_TEMPLATE:
-        raise ValueError(f"template is {len(template_body.encode())} bytes; CloudFormation takes "
-                         f"{MAX_INLINE_TEMPLATE} inline: upload it and pass template_url")
+        raise ValueError(
+            f"template is {len(template_body.encode())} bytes; CloudFormation takes "
+            f"{MAX_INLINE_TEMPLATE} inline: upload it and pass template_url"
+        )
     kind = _prepare(cfn, stack, waiting)
     name = change_set_name or _change_set_name()
     source = {"TemplateBody": template_body} if template_body else {"TemplateURL": template_url}
     _logger.info("creating %s change set %s for stack %s", kind, name, stack)
     cfn.create_change_set(
-        StackName=stack, ChangeSetName=name, ChangeSetType=kind, Capabilities=CAPABILITIES,
-        Parameters=[{"ParameterKey": k, "ParameterValue": str(v)}
-                    for k, v in sorted(parameters.items())],
+        StackName=stack,
+        ChangeSetName=name,
+        ChangeSetType=kind,
+        Capabilities=CAPABILITIES,
+        Parameters=[
+            {"ParameterKey": k, "ParameterValue": str(v)} for k, v in sorted(parameters.items())
+        ],
         Tags=[{"Key": k, "Value": v} for k, v in sorted((tags or {}).items())],
         **source,
     )
@@ -224,15 +259,20 @@ def empty_bucket(s3, bucket: str) -> bool:
     paginator = s3.get_paginator("list_object_versions")
     try:
         for page in paginator.paginate(Bucket=bucket):
-            objects = [{"Key": v["Key"], "VersionId": v["VersionId"]}
-                       for v in page.get("Versions", []) + page.get("DeleteMarkers", [])]
+            objects = [
+                {"Key": v["Key"], "VersionId": v["VersionId"]}
+                for v in page.get("Versions", []) + page.get("DeleteMarkers", [])
+            ]
             for start in range(0, len(objects), 1000):
-                result = s3.delete_objects(Bucket=bucket, Delete={
-                    "Objects": objects[start:start + 1000], "Quiet": True})
+                result = s3.delete_objects(
+                    Bucket=bucket, Delete={"Objects": objects[start : start + 1000], "Quiet": True}
+                )
                 if result.get("Errors"):
                     first = result["Errors"][0]
-                    raise DeployError(f"cannot empty {bucket}: {first.get('Key')}: "
-                                      f"{first.get('Code')} {first.get('Message')}")
+                    raise DeployError(
+                        f"cannot empty {bucket}: {first.get('Key')}: "
+                        f"{first.get('Code')} {first.get('Message')}"
+                    )
     except ClientError as error:
         if error.response.get("Error", {}).get("Code") == "NoSuchBucket":
             return False
@@ -244,8 +284,11 @@ def stack_buckets(cfn, stack: str) -> list[str]:
     """Physical names of the stack's S3 buckets."""
     buckets = []
     for page in cfn.get_paginator("list_stack_resources").paginate(StackName=stack):
-        buckets += [r["PhysicalResourceId"] for r in page["StackResourceSummaries"]
-                    if r["ResourceType"] == "AWS::S3::Bucket" and r.get("PhysicalResourceId")]
+        buckets += [
+            r["PhysicalResourceId"]
+            for r in page["StackResourceSummaries"]
+            if r["ResourceType"] == "AWS::S3::Bucket" and r.get("PhysicalResourceId")
+        ]
     return sorted(buckets)
 
 

@@ -58,14 +58,16 @@ def account_id(target: str) -> str:
 def tls_only_policy(bucket: str) -> dict:
     return {
         "Version": "2012-10-17",
-        "Statement": [{
-            "Sid": "DenyInsecureTransport",
-            "Effect": "Deny",
-            "Principal": "*",
-            "Action": "s3:*",
-            "Resource": [f"arn:aws:s3:::{bucket}", f"arn:aws:s3:::{bucket}/*"],
-            "Condition": {"Bool": {"aws:SecureTransport": "false"}},
-        }],
+        "Statement": [
+            {
+                "Sid": "DenyInsecureTransport",
+                "Effect": "Deny",
+                "Principal": "*",
+                "Action": "s3:*",
+                "Resource": [f"arn:aws:s3:::{bucket}", f"arn:aws:s3:::{bucket}/*"],
+                "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+            }
+        ],
     }
 
 
@@ -89,11 +91,21 @@ def ensure_bucket(s3, bucket: str, region: str, *, tls_only: bool = True) -> str
             kwargs["CreateBucketConfiguration"] = {"LocationConstraint": region}
         s3.create_bucket(**kwargs)
     s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
-    s3.put_bucket_encryption(Bucket=bucket, ServerSideEncryptionConfiguration={
-        "Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]})
-    s3.put_public_access_block(Bucket=bucket, PublicAccessBlockConfiguration={
-        "BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": True,
-        "RestrictPublicBuckets": True})
+    s3.put_bucket_encryption(
+        Bucket=bucket,
+        ServerSideEncryptionConfiguration={
+            "Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]
+        },
+    )
+    s3.put_public_access_block(
+        Bucket=bucket,
+        PublicAccessBlockConfiguration={
+            "BlockPublicAcls": True,
+            "IgnorePublicAcls": True,
+            "BlockPublicPolicy": True,
+            "RestrictPublicBuckets": True,
+        },
+    )
     if tls_only:
         s3.put_bucket_policy(Bucket=bucket, Policy=json.dumps(tls_only_policy(bucket)))
     return bucket
@@ -139,8 +151,9 @@ def bootstrap_artifacts(stack: str, artifacts: Artifacts, target: str) -> dict[s
     region = aws.region_name()
     check_bucket_names(stack, account, region)
     s3 = aws.client("s3", target)
-    bucket = ensure_bucket(s3, artifacts_bucket_name(stack, account, region), region,
-                           tls_only=wants_tls_policy(target))
+    bucket = ensure_bucket(
+        s3, artifacts_bucket_name(stack, account, region), region, tls_only=wants_tls_policy(target)
+    )
     upload_artifacts(s3, bucket, artifacts)
     return {ARTIFACTS_PARAMETER: bucket, **artifacts.parameters}
 

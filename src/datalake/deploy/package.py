@@ -35,8 +35,15 @@ GLUE_SCRIPTS = {
 }
 WHEEL_PARAMETER = "PackageWheelKey"
 # Provided by both the Lambda and the Glue runtimes; never bundled.
-RUNTIME_PROVIDED = {"boto3", "botocore", "s3transfer", "urllib3", "jmespath",
-                    "python-dateutil", "six"}
+RUNTIME_PROVIDED = {
+    "boto3",
+    "botocore",
+    "s3transfer",
+    "urllib3",
+    "jmespath",
+    "python-dateutil",
+    "six",
+}
 _FIXED_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip entry can hold
 _EXCLUDED_PARTS = {"__pycache__", ".pytest_cache", ".mypy_cache"}
 _EXCLUDED_SUFFIXES = {".pyc", ".pyo"}
@@ -88,7 +95,8 @@ def read_project(root: Path) -> tuple[str, list[str]]:
 
     project = tomllib.loads((root / "pyproject.toml").read_text())["project"]
     requirements = [
-        req for req in project.get("dependencies", [])
+        req
+        for req in project.get("dependencies", [])
         if _requirement_name(req) not in RUNTIME_PROVIDED
     ]
     return project["version"], sorted(requirements)
@@ -143,10 +151,23 @@ def pip_install_for_lambda(requirements: list[str], target: Path) -> None:
     """Install `requirements` as binary wheels for Lambda's platform into `target`."""
     platform, implementation, version = LAMBDA_PLATFORM
     command = [
-        sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-        "--platform", platform, "--implementation", implementation,
-        "--python-version", version, "--only-binary=:all:", "--no-compile",
-        "--target", str(target), *requirements,
+        sys.executable,
+        "-m",
+        "pip",
+        "install",
+        "--quiet",
+        "--disable-pip-version-check",
+        "--platform",
+        platform,
+        "--implementation",
+        implementation,
+        "--python-version",
+        version,
+        "--only-binary=:all:",
+        "--no-compile",
+        "--target",
+        str(target),
+        *requirements,
     ]
     _logger.info("installing Lambda dependencies: %s", " ".join(requirements))
     result = subprocess.run(command, capture_output=True, text=True, timeout=600)
@@ -157,8 +178,9 @@ def pip_install_for_lambda(requirements: list[str], target: Path) -> None:
         )
 
 
-def lambda_dependencies(requirements: list[str], cache_dir: Path,
-                        installer: DepsInstaller = pip_install_for_lambda) -> Path:
+def lambda_dependencies(
+    requirements: list[str], cache_dir: Path, installer: DepsInstaller = pip_install_for_lambda
+) -> Path:
     """The directory holding `requirements` built for Lambda, from the cache when present."""
     target = cache_dir / "lambda-deps" / requirements_hash(requirements)
     if (target / ".complete").exists():
@@ -180,7 +202,8 @@ def lambda_dependencies(requirements: list[str], cache_dir: Path,
 
 def _dependency_entries(deps_dir: Path) -> list[tuple[str, bytes]]:
     return [
-        (name, path.read_bytes()) for name, path in iter_files(deps_dir)
+        (name, path.read_bytes())
+        for name, path in iter_files(deps_dir)
         if name != ".complete" and not name.startswith("bin/")
     ]
 
@@ -206,16 +229,25 @@ def build_wheel(root: Path, version: str, requirements: list[str], out_dir: Path
     infra_gen), written deterministically."""
     dist_info = f"datalake-{version}.dist-info"
     entries = _tree_entries(root / "src" / "datalake", "datalake/")
-    metadata = "\n".join([
-        "Metadata-Version: 2.1", "Name: datalake", f"Version: {version}",
-        "Summary: The data lake's own logic (events, transforms) for AWS Glue jobs",
-        *[f"Requires-Dist: {req}" for req in requirements], "",
-    ])
-    wheel = "Wheel-Version: 1.0\nGenerator: datalake.deploy.package\nRoot-Is-Purelib: true\n" \
-            "Tag: py3-none-any\n"
-    entries += [(f"{dist_info}/METADATA", metadata.encode()),
-                (f"{dist_info}/WHEEL", wheel.encode()),
-                (f"{dist_info}/top_level.txt", b"datalake\n")]
+    metadata = "\n".join(
+        [
+            "Metadata-Version: 2.1",
+            "Name: datalake",
+            f"Version: {version}",
+            "Summary: The data lake's own logic (events, transforms) for AWS Glue jobs",
+            *[f"Requires-Dist: {req}" for req in requirements],
+            "",
+        ]
+    )
+    wheel = (
+        "Wheel-Version: 1.0\nGenerator: datalake.deploy.package\nRoot-Is-Purelib: true\n"
+        "Tag: py3-none-any\n"
+    )
+    entries += [
+        (f"{dist_info}/METADATA", metadata.encode()),
+        (f"{dist_info}/WHEEL", wheel.encode()),
+        (f"{dist_info}/top_level.txt", b"datalake\n"),
+    ]
     record_lines = [f"{name},{_record_hash(data)},{len(data)}" for name, data in sorted(entries)]
     record_lines.append(f"{dist_info}/RECORD,,")
     entries.append((f"{dist_info}/RECORD", ("\n".join(record_lines) + "\n").encode()))
@@ -234,13 +266,21 @@ def copy_glue_script(job: str, root: Path, out_dir: Path) -> Path:
 
 def _artifact(name: str, path: Path, parameter: str, key_format: str) -> Artifact:
     digest = file_sha256(path)
-    return Artifact(name=name, path=path, key=key_format.format(hash=digest[:16]),
-                    parameter=parameter, sha256=digest)
+    return Artifact(
+        name=name,
+        path=path,
+        key=key_format.format(hash=digest[:16]),
+        parameter=parameter,
+        sha256=digest,
+    )
 
 
-def package_all(root: Path | None = None, out_dir: Path | None = None,
-                cache_dir: Path | None = None,
-                installer: DepsInstaller = pip_install_for_lambda) -> Artifacts:
+def package_all(
+    root: Path | None = None,
+    out_dir: Path | None = None,
+    cache_dir: Path | None = None,
+    installer: DepsInstaller = pip_install_for_lambda,
+) -> Artifacts:
     """Build every artifact; keys are `lambda/<fn>-<hash>.zip`,
     `packages/<hash>/datalake-<v>-py3-none-any.whl` and `glue/<job>-<hash>.py`."""
     root = root or repo_root()
@@ -249,8 +289,9 @@ def package_all(root: Path | None = None, out_dir: Path | None = None,
     version, requirements = read_project(root)
     deps = lambda_dependencies(requirements, cache_dir, installer)
     items = [
-        _artifact(fn, build_lambda_zip(fn, root, deps, out_dir), parameter,
-                  f"lambda/{fn}-{{hash}}.zip")
+        _artifact(
+            fn, build_lambda_zip(fn, root, deps, out_dir), parameter, f"lambda/{fn}-{{hash}}.zip"
+        )
         for fn, parameter in LAMBDA_FUNCTIONS.items()
     ]
     wheel = build_wheel(root, version, requirements, out_dir)

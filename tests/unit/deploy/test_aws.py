@@ -48,28 +48,30 @@ def fake_time() -> FakeTime:
 
 @pytest.fixture
 def waiting(fake_time) -> Waiting:
-    return Waiting(poll_seconds=5, timeout_seconds=60, clock=fake_time.clock,
-                   sleep=fake_time.sleep)
+    return Waiting(poll_seconds=5, timeout_seconds=60, clock=fake_time.clock, sleep=fake_time.sleep)
 
 
 @pytest.fixture
 def cfn():
-    client = boto3.client("cloudformation", region_name="eu-west-1",
-                          aws_access_key_id="x", aws_secret_access_key="x")
+    client = boto3.client(
+        "cloudformation", region_name="eu-west-1", aws_access_key_id="x", aws_secret_access_key="x"
+    )
     with Stubber(client) as stubber:
         yield client, stubber
         stubber.assert_no_pending_responses()
 
 
 def _missing(stubber) -> None:
-    stubber.add_client_error("describe_stacks", service_error_code="ValidationError",
-                             service_message=f"Stack with id {STACK} does not exist",
-                             expected_params={"StackName": STACK})
+    stubber.add_client_error(
+        "describe_stacks",
+        service_error_code="ValidationError",
+        service_message=f"Stack with id {STACK} does not exist",
+        expected_params={"StackName": STACK},
+    )
 
 
 def _status(stubber, status: str, outputs: dict | None = None) -> None:
-    stack = {"StackName": STACK, "StackId": STACK_ID, "StackStatus": status,
-             "CreationTime": NOW}
+    stack = {"StackName": STACK, "StackId": STACK_ID, "StackStatus": status, "CreationTime": NOW}
     if outputs is not None:
         stack["Outputs"] = [{"OutputKey": k, "OutputValue": v} for k, v in outputs.items()]
     stubber.add_response("describe_stacks", {"Stacks": [stack]}, {"StackName": STACK})
@@ -77,25 +79,39 @@ def _status(stubber, status: str, outputs: dict | None = None) -> None:
 
 def _change_set(stubber, kind: str, statuses: list[tuple[str, str]]) -> None:
     stubber.add_response(
-        "create_change_set", {"Id": "cs-1", "StackId": STACK_ID},
-        {"StackName": STACK, "ChangeSetName": "cs", "ChangeSetType": kind,
-         "Capabilities": ["CAPABILITY_IAM", "CAPABILITY_NAMED_IAM"],
-         "Parameters": [{"ParameterKey": "A", "ParameterValue": "1"},
-                        {"ParameterKey": "B", "ParameterValue": "x"}],
-         "Tags": [], "TemplateBody": "{}"},
+        "create_change_set",
+        {"Id": "cs-1", "StackId": STACK_ID},
+        {
+            "StackName": STACK,
+            "ChangeSetName": "cs",
+            "ChangeSetType": kind,
+            "Capabilities": ["CAPABILITY_IAM", "CAPABILITY_NAMED_IAM"],
+            "Parameters": [
+                {"ParameterKey": "A", "ParameterValue": "1"},
+                {"ParameterKey": "B", "ParameterValue": "x"},
+            ],
+            "Tags": [],
+            "TemplateBody": "{}",
+        },
     )
     for status, reason in statuses:
-        response = {"ChangeSetName": "cs", "StackName": STACK, "Status": status,
-                    "Changes": [{"Type": "Resource"}]}
+        response = {
+            "ChangeSetName": "cs",
+            "StackName": STACK,
+            "Status": status,
+            "Changes": [{"Type": "Resource"}],
+        }
         if reason:
             response["StatusReason"] = reason
-        stubber.add_response("describe_change_set", response,
-                             {"StackName": STACK, "ChangeSetName": "cs"})
+        stubber.add_response(
+            "describe_change_set", response, {"StackName": STACK, "ChangeSetName": "cs"}
+        )
 
 
 def _deploy(client, waiting):
-    return deploy_stack(client, STACK, {"B": "x", "A": 1}, template_body="{}", waiting=waiting,
-                        change_set_name="cs")
+    return deploy_stack(
+        client, STACK, {"B": "x", "A": 1}, template_body="{}", waiting=waiting, change_set_name="cs"
+    )
 
 
 def test_create_through_a_change_set(cfn, waiting, fake_time):
@@ -124,8 +140,16 @@ def test_update_of_an_existing_stack(cfn, waiting):
 def test_no_changes_is_a_successful_no_op(cfn, waiting):
     client, stubber = cfn
     _status(stubber, "UPDATE_COMPLETE")
-    _change_set(stubber, "UPDATE", [("FAILED", "The submitted information didn't contain "
-                                               "changes. Submit different information.")])
+    _change_set(
+        stubber,
+        "UPDATE",
+        [
+            (
+                "FAILED",
+                "The submitted information didn't contain changes. Submit different information.",
+            )
+        ],
+    )
     stubber.add_response("delete_change_set", {}, {"StackName": STACK, "ChangeSetName": "cs"})
     _status(stubber, "UPDATE_COMPLETE", {"RawBucket": "lake-raw"})
     assert _deploy(client, waiting) == {"RawBucket": "lake-raw"}
@@ -134,18 +158,26 @@ def test_no_changes_is_a_successful_no_op(cfn, waiting):
 def test_a_failed_change_set_says_why(cfn, waiting):
     client, stubber = cfn
     _missing(stubber)
-    _change_set(stubber, "CREATE", [("FAILED", "Parameters: [IngestionCodeKey] must have "
-                                               "values")])
+    _change_set(stubber, "CREATE", [("FAILED", "Parameters: [IngestionCodeKey] must have values")])
     stubber.add_response("delete_change_set", {}, {"StackName": STACK, "ChangeSetName": "cs"})
-    with pytest.raises(DeployError, match=r"change set for lake failed: Parameters: "
-                                          r"\[IngestionCodeKey\]"):
+    with pytest.raises(
+        DeployError,
+        match=r"change set for lake failed: Parameters: "
+        r"\[IngestionCodeKey\]",
+    ):
         _deploy(client, waiting)
 
 
 def _event(logical_id, rtype, status, reason=None):
-    event = {"StackId": STACK_ID, "EventId": logical_id + status, "StackName": STACK,
-             "LogicalResourceId": logical_id, "ResourceType": rtype, "ResourceStatus": status,
-             "Timestamp": NOW}
+    event = {
+        "StackId": STACK_ID,
+        "EventId": logical_id + status,
+        "StackName": STACK,
+        "LogicalResourceId": logical_id,
+        "ResourceType": rtype,
+        "ResourceStatus": status,
+        "Timestamp": NOW,
+    }
     if reason is not None:
         event["ResourceStatusReason"] = reason
     return event
@@ -159,14 +191,26 @@ def test_a_failed_stack_names_the_failing_resource_and_reason(cfn, waiting):
     _status(stubber, "ROLLBACK_IN_PROGRESS")
     _status(stubber, "ROLLBACK_COMPLETE")
     stack_type = "AWS::CloudFormation::Stack"
-    stubber.add_response("describe_stack_events", {"StackEvents": [  # newest first
-        _event(STACK, stack_type, "ROLLBACK_COMPLETE"),
-        _event("RawBucket", "AWS::S3::Bucket", "CREATE_FAILED", "Resource creation cancelled"),
-        _event("RawToProcessedJob", "AWS::Glue::Job", "CREATE_FAILED",
-               "Invalid worker type G.9X"),
-        _event(STACK, stack_type, "CREATE_IN_PROGRESS", "User Initiated"),
-        _event("OldThing", "AWS::S3::Bucket", "CREATE_FAILED", "an older operation"),
-    ]}, {"StackName": STACK})
+    stubber.add_response(
+        "describe_stack_events",
+        {
+            "StackEvents": [  # newest first
+                _event(STACK, stack_type, "ROLLBACK_COMPLETE"),
+                _event(
+                    "RawBucket", "AWS::S3::Bucket", "CREATE_FAILED", "Resource creation cancelled"
+                ),
+                _event(
+                    "RawToProcessedJob",
+                    "AWS::Glue::Job",
+                    "CREATE_FAILED",
+                    "Invalid worker type G.9X",
+                ),
+                _event(STACK, stack_type, "CREATE_IN_PROGRESS", "User Initiated"),
+                _event("OldThing", "AWS::S3::Bucket", "CREATE_FAILED", "an older operation"),
+            ]
+        },
+        {"StackName": STACK},
+    )
     with pytest.raises(DeployError) as error:
         _deploy(client, waiting)
     message = str(error.value)
@@ -223,11 +267,15 @@ def test_missing_credentials_get_a_clear_error():
 
 
 def test_rejected_credentials_get_a_clear_error():
-    sts = boto3.client("sts", region_name="eu-west-1", aws_access_key_id="x",
-                       aws_secret_access_key="x")
+    sts = boto3.client(
+        "sts", region_name="eu-west-1", aws_access_key_id="x", aws_secret_access_key="x"
+    )
     with Stubber(sts) as stubber:
-        stubber.add_client_error("get_caller_identity", service_error_code="ExpiredToken",
-                                 service_message="The security token included has expired")
+        stubber.add_client_error(
+            "get_caller_identity",
+            service_error_code="ExpiredToken",
+            service_message="The security token included has expired",
+        )
         with pytest.raises(MissingCredentials, match="ExpiredToken"):
             check_credentials(sts)
 
@@ -253,14 +301,28 @@ def test_destroy_empties_the_stack_buckets_then_deletes(cfn, waiting, moto_s3):
     client, stubber = cfn
     _versioned_bucket(moto_s3, "lake-raw")
     _status(stubber, "UPDATE_COMPLETE")
-    stubber.add_response("list_stack_resources", {"StackResourceSummaries": [
-        {"LogicalResourceId": "RawBucket", "PhysicalResourceId": "lake-raw",
-         "ResourceType": "AWS::S3::Bucket", "ResourceStatus": "CREATE_COMPLETE",
-         "LastUpdatedTimestamp": NOW},
-        {"LogicalResourceId": "Topic", "PhysicalResourceId": "arn:topic",
-         "ResourceType": "AWS::SNS::Topic", "ResourceStatus": "CREATE_COMPLETE",
-         "LastUpdatedTimestamp": NOW},
-    ]}, {"StackName": STACK})
+    stubber.add_response(
+        "list_stack_resources",
+        {
+            "StackResourceSummaries": [
+                {
+                    "LogicalResourceId": "RawBucket",
+                    "PhysicalResourceId": "lake-raw",
+                    "ResourceType": "AWS::S3::Bucket",
+                    "ResourceStatus": "CREATE_COMPLETE",
+                    "LastUpdatedTimestamp": NOW,
+                },
+                {
+                    "LogicalResourceId": "Topic",
+                    "PhysicalResourceId": "arn:topic",
+                    "ResourceType": "AWS::SNS::Topic",
+                    "ResourceStatus": "CREATE_COMPLETE",
+                    "LastUpdatedTimestamp": NOW,
+                },
+            ]
+        },
+        {"StackName": STACK},
+    )
     stubber.add_response("delete_stack", {}, {"StackName": STACK})
     _status(stubber, "DELETE_IN_PROGRESS")
     _missing(stubber)
@@ -277,22 +339,34 @@ def test_destroy_of_a_missing_stack_is_a_no_op(cfn, waiting, moto_s3):
 def test_a_failed_deletion_names_the_resource(cfn, waiting, moto_s3):
     client, stubber = cfn
     _status(stubber, "CREATE_COMPLETE")
-    stubber.add_response("list_stack_resources", {"StackResourceSummaries": []},
-                         {"StackName": STACK})
+    stubber.add_response(
+        "list_stack_resources", {"StackResourceSummaries": []}, {"StackName": STACK}
+    )
     stubber.add_response("delete_stack", {}, {"StackName": STACK})
     _status(stubber, "DELETE_FAILED")
-    stubber.add_response("describe_stack_events", {"StackEvents": [
-        _event("ProcessedBucket", "AWS::S3::Bucket", "DELETE_FAILED",
-               "The bucket you tried to delete is not empty"),
-        _event(STACK, "AWS::CloudFormation::Stack", "DELETE_IN_PROGRESS", "User Initiated"),
-    ]}, {"StackName": STACK})
+    stubber.add_response(
+        "describe_stack_events",
+        {
+            "StackEvents": [
+                _event(
+                    "ProcessedBucket",
+                    "AWS::S3::Bucket",
+                    "DELETE_FAILED",
+                    "The bucket you tried to delete is not empty",
+                ),
+                _event(STACK, "AWS::CloudFormation::Stack", "DELETE_IN_PROGRESS", "User Initiated"),
+            ]
+        },
+        {"StackName": STACK},
+    )
     with pytest.raises(DeployError, match="ProcessedBucket .*not empty"):
         destroy_stack(client, moto_s3, STACK, waiting=waiting)
 
 
 def test_other_describe_errors_propagate(cfn, waiting):
     client, stubber = cfn
-    stubber.add_client_error("describe_stacks", service_error_code="Throttling",
-                             service_message="Rate exceeded")
+    stubber.add_client_error(
+        "describe_stacks", service_error_code="Throttling", service_message="Rate exceeded"
+    )
     with pytest.raises(ClientError, match="Rate exceeded"):
         deploy_aws.stack_status(client, STACK)

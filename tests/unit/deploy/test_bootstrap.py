@@ -48,7 +48,9 @@ def test_upload_skips_keys_already_present(moto_s3, tmp_path):
     bootstrap.ensure_bucket(moto_s3, "b-art", "eu-west-1", tls_only=False)
     artifacts = _artifacts(tmp_path)
     assert bootstrap.upload_artifacts(moto_s3, "b-art", artifacts) == [
-        "code/ingestion-abc.bin", "code/wheel-abc.bin"]
+        "code/ingestion-abc.bin",
+        "code/wheel-abc.bin",
+    ]
     assert bootstrap.upload_artifacts(moto_s3, "b-art", artifacts) == []
     body = moto_s3.get_object(Bucket="b-art", Key="code/wheel-abc.bin")["Body"].read()
     assert body == b"wheel" * 10
@@ -74,8 +76,11 @@ def test_bootstrap_artifacts_returns_the_template_parameters(moto_s3, tmp_path, 
     monkeypatch.setattr(bootstrap, "wants_tls_policy", lambda target: False)
     params = bootstrap.bootstrap_artifacts("lake", _artifacts(tmp_path), "aws")
     bucket = "lake-artifacts-123456789012-eu-west-1"
-    assert params == {"ArtifactsBucketName": bucket, "IngestionCodeKey": "code/ingestion-abc.bin",
-                      "PackageWheelKey": "code/wheel-abc.bin"}
+    assert params == {
+        "ArtifactsBucketName": bucket,
+        "IngestionCodeKey": "code/ingestion-abc.bin",
+        "PackageWheelKey": "code/wheel-abc.bin",
+    }
     assert moto_s3.get_bucket_versioning(Bucket=bucket)["Status"] == "Enabled"
     assert bootstrap.delete_artifacts_bucket("lake", "aws") is True
     assert bootstrap.delete_artifacts_bucket("lake", "aws") is False

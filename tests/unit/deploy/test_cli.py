@@ -16,9 +16,13 @@ from datalake import aws
 from datalake.cli.main import main
 from datalake.deploy.package import Artifact, Artifacts
 
-CODE = {"IngestionCodeKey": "lambda/i-1.zip", "ValidationCodeKey": "lambda/v-1.zip",
-        "PackageWheelKey": "packages/1/datalake-0.1.0-py3-none-any.whl",
-        "RawToProcessedScriptKey": "glue/r-1.py", "ProcessedToCuratedScriptKey": "glue/p-1.py"}
+CODE = {
+    "IngestionCodeKey": "lambda/i-1.zip",
+    "ValidationCodeKey": "lambda/v-1.zip",
+    "PackageWheelKey": "packages/1/datalake-0.1.0-py3-none-any.whl",
+    "RawToProcessedScriptKey": "glue/r-1.py",
+    "ProcessedToCuratedScriptKey": "glue/p-1.py",
+}
 
 
 @pytest.fixture
@@ -41,21 +45,26 @@ def wired(monkeypatch, tmp_path):
     return calls
 
 
-def test_deploy_local_passes_template_parameters_and_artifacts(wired, monkeypatch, capsys,
-                                                               tmp_path):
+def test_deploy_local_passes_template_parameters_and_artifacts(
+    wired, monkeypatch, capsys, tmp_path
+):
     def fake_deploy(stack, template, parameters, artifacts):
         wired["local"] = (stack, template, parameters, artifacts)
         return {"RawBucket": "lake-raw", "ApiUrl": "http://local"}
 
     monkeypatch.setattr(local_mod, "deploy", fake_deploy)
-    code = main(["deploy", "--target", "local", "--stack-name", "lake",
-                 "--param", "ApiAuthMode=IAM"])
+    code = main(
+        ["deploy", "--target", "local", "--stack-name", "lake", "--param", "ApiAuthMode=IAM"]
+    )
     assert code == 0
     stack, template, parameters, artifacts = wired["local"]
     assert stack == "lake" and wired["bootstrap"] == ("lake", "local")
     assert template["Parameters"]["ApiAuthMode"]["Default"] == "IAM"
-    assert parameters == {"ArtifactsBucketName": "lake-artifacts-1-eu-west-1", **CODE,
-                          "ApiAuthMode": "IAM"}
+    assert parameters == {
+        "ArtifactsBucketName": "lake-artifacts-1-eu-west-1",
+        **CODE,
+        "ApiAuthMode": "IAM",
+    }
     assert artifacts.parameters == CODE
     assert json.loads(capsys.readouterr().out)["RawBucket"] == "lake-raw"
     saved = json.loads((tmp_path / "build" / "lake" / "outputs.json").read_text())
@@ -112,8 +121,11 @@ def test_deploy_aws_sends_a_large_template_by_url(wired, monkeypatch, capsys):
 def test_destroy_local_removes_stack_and_artifacts(monkeypatch, capsys):
     seen = []
     monkeypatch.setattr(local_mod, "destroy", lambda stack: seen.append(("destroy", stack)))
-    monkeypatch.setattr(bootstrap_mod, "delete_artifacts_bucket",
-                        lambda stack, target: seen.append(("artifacts", stack, target)) or True)
+    monkeypatch.setattr(
+        bootstrap_mod,
+        "delete_artifacts_bucket",
+        lambda stack, target: seen.append(("artifacts", stack, target)) or True,
+    )
     assert main(["destroy", "--target", "local", "--stack-name", "lake"]) == 0
     assert seen == [("destroy", "lake"), ("artifacts", "lake", "local")]
     seen.clear()

@@ -50,8 +50,12 @@ class FakeInstaller:
 
 
 def _build(repo: Path, out: str, installer=None) -> package.Artifacts:
-    return package.package_all(root=repo, out_dir=repo / out, cache_dir=repo / ".cache",
-                               installer=installer or FakeInstaller())
+    return package.package_all(
+        root=repo,
+        out_dir=repo / out,
+        cache_dir=repo / ".cache",
+        installer=installer or FakeInstaller(),
+    )
 
 
 def test_read_project_drops_what_the_runtimes_provide(repo):
@@ -97,8 +101,13 @@ def test_a_code_change_changes_only_the_affected_keys(repo):
 def test_keys_and_parameters(repo):
     artifacts = _build(repo, "out")
     params = artifacts.parameters
-    assert set(params) == {"IngestionCodeKey", "ValidationCodeKey", "PackageWheelKey",
-                           "RawToProcessedScriptKey", "ProcessedToCuratedScriptKey"}
+    assert set(params) == {
+        "IngestionCodeKey",
+        "ValidationCodeKey",
+        "PackageWheelKey",
+        "RawToProcessedScriptKey",
+        "ProcessedToCuratedScriptKey",
+    }
     ingestion = artifacts.get("ingestion")
     assert params["IngestionCodeKey"] == f"lambda/ingestion-{ingestion.sha256[:16]}.zip"
     assert params["PackageWheelKey"].endswith("/datalake-1.2.3-py3-none-any.whl")
@@ -165,8 +174,12 @@ def test_pip_is_asked_for_lambda_platform_binaries(monkeypatch, tmp_path):
     monkeypatch.setattr(package.subprocess, "run", fake_run)
     package.pip_install_for_lambda(["jsonschema==4.26.0"], tmp_path)
     command = seen["command"]
-    for flag, value in (("--platform", "manylinux2014_x86_64"), ("--implementation", "cp"),
-                        ("--python-version", "3.11"), ("--target", str(tmp_path))):
+    for flag, value in (
+        ("--platform", "manylinux2014_x86_64"),
+        ("--implementation", "cp"),
+        ("--python-version", "3.11"),
+        ("--target", str(tmp_path)),
+    ):
         assert command[command.index(flag) + 1] == value
     assert "--only-binary=:all:" in command and command[-1] == "jsonschema==4.26.0"
 

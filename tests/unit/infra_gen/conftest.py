@@ -84,10 +84,15 @@ def view(template) -> TemplateView:
 @pytest.fixture(scope="session")
 def variant_view() -> TemplateView:
     """The template generated with every non-default option."""
-    config = TemplateConfig().with_params({
-        "ApiAuthMode": "IAM", "EncryptionMode": "KMS", "ReplicationEnabled": "true",
-        "AlertEmail": "ops@example.com", "GlueNumberOfWorkers": "5",
-    })
+    config = TemplateConfig().with_params(
+        {
+            "ApiAuthMode": "IAM",
+            "EncryptionMode": "KMS",
+            "ReplicationEnabled": "true",
+            "AlertEmail": "ops@example.com",
+            "GlueNumberOfWorkers": "5",
+        }
+    )
     return TemplateView(to_dict(config))
 
 

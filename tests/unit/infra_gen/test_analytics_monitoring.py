@@ -14,14 +14,18 @@ def test_workgroup_enforces_results_location_and_cutoff(view):
     assert config["BytesScannedCutoffPerQuery"] == {"Ref": "AthenaBytesScannedCutoff"}
     assert config["ResultConfiguration"]["OutputLocation"] == {
         "Fn::Sub": "s3://${AWS::StackName}-processed-${AWS::AccountId}-${AWS::Region}/"
-                   "athena-results/"}
+        "athena-results/"
+    }
 
 
 def test_log_groups_have_parameter_retention(view):
     groups = view.of_type("AWS::Logs::LogGroup")
     names = {g["Properties"]["LogGroupName"]["Fn::Sub"] for g in groups.values()}
-    assert {"/aws/lambda/${AWS::StackName}-ingestion", "/aws/lambda/${AWS::StackName}-validation",
-            "/aws/apigateway/${AWS::StackName}-api"} <= names
+    assert {
+        "/aws/lambda/${AWS::StackName}-ingestion",
+        "/aws/lambda/${AWS::StackName}-validation",
+        "/aws/apigateway/${AWS::StackName}-api",
+    } <= names
     for group in groups.values():
         assert group["Properties"]["RetentionInDays"] == {"Ref": "LogRetentionDays"}
 
@@ -38,7 +42,8 @@ def test_email_subscription_only_with_an_address(view):
     assert sub["Condition"] == "HasAlertEmail"
     assert sub["Properties"]["Endpoint"] == {"Ref": "AlertEmail"}
     assert view.template["Conditions"]["HasAlertEmail"] == {
-        "Fn::Not": [{"Fn::Equals": [{"Ref": "AlertEmail"}, ""]}]}
+        "Fn::Not": [{"Fn::Equals": [{"Ref": "AlertEmail"}, ""]}]
+    }
 
 
 def test_dashboard_has_the_seed_widgets(view):
@@ -50,8 +55,15 @@ def test_dashboard_has_the_seed_widgets(view):
     namespaces = {m[0] for w in body["widgets"] for m in w["properties"]["metrics"]}
     assert {"AWS/Lambda", "AWS/ApiGateway", "AWS/S3", "Glue", "DataLake"} <= namespaces
     metrics = {m[1] for w in body["widgets"] for m in w["properties"]["metrics"]}
-    assert {"Invocations", "Errors", "Duration", "Count", "Latency", "BucketSizeBytes",
-            "EventsIngested"} <= metrics
+    assert {
+        "Invocations",
+        "Errors",
+        "Duration",
+        "Count",
+        "Latency",
+        "BucketSizeBytes",
+        "EventsIngested",
+    } <= metrics
 
 
 def _alarm(view, logical_id):
@@ -59,23 +71,32 @@ def _alarm(view, logical_id):
 
 
 def test_lambda_error_alarms(view):
-    for logical_id, fn in (("IngestionErrorsAlarm", "ingestion"),
-                           ("ValidationErrorsAlarm", "validation")):
+    for logical_id, fn in (
+        ("IngestionErrorsAlarm", "ingestion"),
+        ("ValidationErrorsAlarm", "validation"),
+    ):
         alarm = _alarm(view, logical_id)
         assert (alarm["Namespace"], alarm["MetricName"], alarm["Statistic"]) == (
-            "AWS/Lambda", "Errors", "Sum")
+            "AWS/Lambda",
+            "Errors",
+            "Sum",
+        )
         assert (alarm["Period"], alarm["EvaluationPeriods"]) == (300, 1)
         assert alarm["Threshold"] == {"Ref": "LambdaErrorsThreshold"}
         assert alarm["ComparisonOperator"] == "GreaterThanThreshold"
-        assert alarm["Dimensions"] == [{"Name": "FunctionName",
-                                        "Value": {"Fn::Sub": "${AWS::StackName}-" + fn}}]
+        assert alarm["Dimensions"] == [
+            {"Name": "FunctionName", "Value": {"Fn::Sub": "${AWS::StackName}-" + fn}}
+        ]
         assert alarm["AlarmActions"] == [{"Ref": "AlertsTopic"}]
 
 
 def test_api_5xx_alarm(view):
     alarm = _alarm(view, "Api5xxAlarm")
     assert (alarm["Namespace"], alarm["MetricName"], alarm["Period"]) == (
-        "AWS/ApiGateway", "5XXError", 300)
+        "AWS/ApiGateway",
+        "5XXError",
+        300,
+    )
     assert alarm["Threshold"] == {"Ref": "Api5xxThreshold"}
     assert alarm["ComparisonOperator"] == "GreaterThanThreshold"
     assert view.template["Parameters"]["Api5xxThreshold"]["Default"] == "10"
@@ -84,7 +105,10 @@ def test_api_5xx_alarm(view):
 def test_freshness_alarm_breaches_on_missing_data(view):
     alarm = _alarm(view, "DataFreshnessAlarm")
     assert (alarm["Namespace"], alarm["MetricName"], alarm["Statistic"]) == (
-        "DataLake", "EventsIngested", "Sum")
+        "DataLake",
+        "EventsIngested",
+        "Sum",
+    )
     assert alarm["Dimensions"] == [{"Name": "StackName", "Value": {"Ref": "AWS::StackName"}}]
     assert alarm["Period"] == 3600
     assert alarm["EvaluationPeriods"] == {"Ref": "FreshnessHours"}
@@ -98,6 +122,8 @@ def test_any_glue_job_failure_alerts(view):
     assert pattern["source"] == ["aws.glue"]
     assert pattern["detail-type"] == ["Glue Job State Change"]
     assert set(pattern["detail"]["state"]) == {"FAILED", "TIMEOUT", "ERROR"}
-    assert pattern["detail"]["jobName"] == [{"Ref": "RawToProcessedJob"},
-                                            {"Ref": "ProcessedToCuratedJob"}]
+    assert pattern["detail"]["jobName"] == [
+        {"Ref": "RawToProcessedJob"},
+        {"Ref": "ProcessedToCuratedJob"},
+    ]
     assert rule["Targets"][0]["Arn"] == {"Ref": "AlertsTopic"}

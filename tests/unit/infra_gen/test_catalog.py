@@ -4,13 +4,24 @@ from __future__ import annotations
 
 from datalake.config import database_name
 
-RAW_COLUMNS = [("ingest_id", "string"), ("request_id", "string"), ("received_at", "string"),
-               ("body", "string")]
+RAW_COLUMNS = [
+    ("ingest_id", "string"),
+    ("request_id", "string"),
+    ("received_at", "string"),
+    ("body", "string"),
+]
 PROCESSED_COLUMNS = [
-    ("event_id", "string"), ("event_type", "string"), ("event_timestamp", "timestamp"),
-    ("timestamp_inferred", "boolean"), ("data", "string"), ("record_hash", "string"),
-    ("quality_score", "double"), ("quality_issues", "array<string>"),
-    ("received_at", "timestamp"), ("processed_at", "timestamp"), ("raw_key", "string"),
+    ("event_id", "string"),
+    ("event_type", "string"),
+    ("event_timestamp", "timestamp"),
+    ("timestamp_inferred", "boolean"),
+    ("data", "string"),
+    ("record_hash", "string"),
+    ("quality_score", "double"),
+    ("quality_issues", "array<string>"),
+    ("received_at", "timestamp"),
+    ("processed_at", "timestamp"),
+    ("raw_key", "string"),
 ]
 PARTITIONS = [{"Name": n, "Type": "string"} for n in ("source", "year", "month", "day")]
 
@@ -37,8 +48,11 @@ def test_database_name_matches_datalake_config(view):
 
 
 def _table(view, name):
-    (table,) = [t["Properties"] for t in view.of_type("AWS::Glue::Table").values()
-                if t["Properties"]["TableInput"]["Name"] == name]
+    (table,) = [
+        t["Properties"]
+        for t in view.of_type("AWS::Glue::Table").values()
+        if t["Properties"]["TableInput"]["Name"] == name
+    ]
     assert table["DatabaseName"] == {"Ref": "GlueDatabase"}
     return table["TableInput"]
 
@@ -49,8 +63,9 @@ def test_raw_data_table(view):
     assert [(c["Name"], c["Type"]) for c in sd["Columns"]] == RAW_COLUMNS
     assert table["PartitionKeys"] == PARTITIONS
     assert sd["SerdeInfo"]["SerializationLibrary"] == "org.openx.data.jsonserde.JsonSerDe"
-    assert sd["Location"] == {"Fn::Sub": "s3://${AWS::StackName}-raw-${AWS::AccountId}-"
-                                         "${AWS::Region}/"}
+    assert sd["Location"] == {
+        "Fn::Sub": "s3://${AWS::StackName}-raw-${AWS::AccountId}-${AWS::Region}/"
+    }
 
 
 def test_processed_data_table(view):
@@ -65,8 +80,11 @@ def test_processed_data_table(view):
 def test_lake_crawler_crawls_the_declared_tables(view):
     crawler = view.props("LakeCrawler")
     assert crawler["Name"] == {"Fn::Sub": "${AWS::StackName}-lake-crawler"}
-    assert crawler["Targets"] == {"CatalogTargets": [{
-        "DatabaseName": {"Ref": "GlueDatabase"}, "Tables": ["raw_data", "processed_data"]}]}
+    assert crawler["Targets"] == {
+        "CatalogTargets": [
+            {"DatabaseName": {"Ref": "GlueDatabase"}, "Tables": ["raw_data", "processed_data"]}
+        ]
+    }
     assert crawler["SchemaChangePolicy"]["DeleteBehavior"] == "LOG"
     assert crawler["Role"] == {"Fn::GetAtt": ["GlueCrawlerRole", "Arn"]}
 
@@ -75,12 +93,16 @@ def test_curated_crawler_discovers_dataset_folders(view):
     crawler = view.props("CuratedCrawler")
     assert crawler["Name"] == {"Fn::Sub": "${AWS::StackName}-curated-crawler"}
     (target,) = crawler["Targets"]["S3Targets"]
-    assert target["Path"] == {"Fn::Sub": "s3://${AWS::StackName}-curated-${AWS::AccountId}-"
-                                         "${AWS::Region}/"}
+    assert target["Path"] == {
+        "Fn::Sub": "s3://${AWS::StackName}-curated-${AWS::AccountId}-${AWS::Region}/"
+    }
     import json
+
     assert json.loads(crawler["Configuration"])["Grouping"]["TableLevelConfiguration"] == 2
-    assert crawler["SchemaChangePolicy"] == {"UpdateBehavior": "UPDATE_IN_DATABASE",
-                                             "DeleteBehavior": "LOG"}
+    assert crawler["SchemaChangePolicy"] == {
+        "UpdateBehavior": "UPDATE_IN_DATABASE",
+        "DeleteBehavior": "LOG",
+    }
 
 
 def test_crawlers_are_started_by_the_pipeline_not_their_own_schedule(view):

@@ -16,8 +16,10 @@ def test_replication_is_conditional_and_off_by_default(view):
         cond, config, absent = view.props(bucket)["ReplicationConfiguration"]["Fn::If"]
         assert cond == "ReplicationOn" and absent == {"Ref": "AWS::NoValue"}
         (rule,) = config["Rules"]
-        assert "-replica-${AWS::AccountId}-${ReplicaRegion}" in rule["Destination"]["Bucket"][
-            "Fn::Sub"]
+        assert (
+            "-replica-${AWS::AccountId}-${ReplicaRegion}"
+            in rule["Destination"]["Bucket"]["Fn::Sub"]
+        )
     assert "ReplicationConfiguration" not in view.props("RawBucket")
 
 
@@ -26,15 +28,18 @@ def test_config_is_frozen():
         TemplateConfig().glue_version = "3.0"  # type: ignore[misc]
 
 
-@pytest.mark.parametrize("params,message", [
-    ({"ApiAuthMode": "OAUTH"}, "ApiAuthMode"),
-    ({"GlueNumberOfWorkers": "1"}, "below the minimum 2"),
-    ({"RawInfrequentAccessDays": "10"}, "RawInfrequentAccessDays"),
-    ({"AthenaBytesScannedCutoff": "1000"}, "AthenaBytesScannedCutoff"),
-    ({"AlertEmail": "not-an-address"}, "AlertEmail"),
-    ({"NoSuchParameter": "1"}, "unknown template parameter"),
-    ({"LogRetentionDays": "abc"}, "expected an integer"),
-])
+@pytest.mark.parametrize(
+    "params,message",
+    [
+        ({"ApiAuthMode": "OAUTH"}, "ApiAuthMode"),
+        ({"GlueNumberOfWorkers": "1"}, "below the minimum 2"),
+        ({"RawInfrequentAccessDays": "10"}, "RawInfrequentAccessDays"),
+        ({"AthenaBytesScannedCutoff": "1000"}, "AthenaBytesScannedCutoff"),
+        ({"AlertEmail": "not-an-address"}, "AlertEmail"),
+        ({"NoSuchParameter": "1"}, "unknown template parameter"),
+        ({"LogRetentionDays": "abc"}, "expected an integer"),
+    ],
+)
 def test_bad_parameters_are_refused_by_name(params, message):
     with pytest.raises(ValueError, match=message):
         TemplateConfig().with_params(params)

@@ -15,16 +15,24 @@ def test_functions_follow_the_contract(view):
     for fn, name in ((ingestion, "ingestion"), (validation, "validation")):
         assert fn["FunctionName"] == {"Fn::Sub": "${AWS::StackName}-" + name}
         assert (fn["Runtime"], fn["Handler"], fn["MemorySize"], fn["Timeout"]) == (
-            "python3.11", "handler.handler", 256, 60)
+            "python3.11",
+            "handler.handler",
+            256,
+            60,
+        )
         assert fn["Code"]["S3Bucket"] == {"Ref": "ArtifactsBucketName"}
     assert ingestion["Code"]["S3Key"] == {"Ref": "IngestionCodeKey"}
     assert validation["Code"]["S3Key"] == {"Ref": "ValidationCodeKey"}
     assert ingestion["Environment"]["Variables"] == {
-        "RAW_BUCKET": {"Ref": "RawBucket"}, "STACK_NAME": {"Ref": "AWS::StackName"},
-        "METRICS_NAMESPACE": "DataLake"}
+        "RAW_BUCKET": {"Ref": "RawBucket"},
+        "STACK_NAME": {"Ref": "AWS::StackName"},
+        "METRICS_NAMESPACE": "DataLake",
+    }
     assert validation["Environment"]["Variables"] == {
-        "ALERTS_TOPIC_ARN": {"Ref": "AlertsTopic"}, "STACK_NAME": {"Ref": "AWS::StackName"},
-        "METRICS_NAMESPACE": "DataLake"}
+        "ALERTS_TOPIC_ARN": {"Ref": "AlertsTopic"},
+        "STACK_NAME": {"Ref": "AWS::StackName"},
+        "METRICS_NAMESPACE": "DataLake",
+    }
 
 
 def test_functions_wait_for_their_log_groups(view):
@@ -33,9 +41,12 @@ def test_functions_wait_for_their_log_groups(view):
 
 
 def _method(view, http_method, resource):
-    found = [m["Properties"] for m in view.of_type("AWS::ApiGateway::Method").values()
-             if m["Properties"]["HttpMethod"] == http_method
-             and m["Properties"]["ResourceId"] == {"Ref": resource}]
+    found = [
+        m["Properties"]
+        for m in view.of_type("AWS::ApiGateway::Method").values()
+        if m["Properties"]["HttpMethod"] == http_method
+        and m["Properties"]["ResourceId"] == {"Ref": resource}
+    ]
     assert len(found) == 1
     return found[0]
 
@@ -86,20 +97,26 @@ def test_health_returns_status_ok_without_a_key(view):
 
 
 def test_refused_bodies_name_the_failed_rule(view):
-    responses = {r["Properties"]["ResponseType"]: r["Properties"]
-                 for r in view.of_type("AWS::ApiGateway::GatewayResponse").values()}
-    assert "validationErrorString" in responses["BAD_REQUEST_BODY"]["ResponseTemplates"][
-        "application/json"]
+    responses = {
+        r["Properties"]["ResponseType"]: r["Properties"]
+        for r in view.of_type("AWS::ApiGateway::GatewayResponse").values()
+    }
+    assert (
+        "validationErrorString"
+        in responses["BAD_REQUEST_BODY"]["ResponseTemplates"]["application/json"]
+    )
     assert set(responses) == {"BAD_REQUEST_BODY", "DEFAULT_4XX", "DEFAULT_5XX"}
 
 
 def test_stage_prod_logs_access_and_metrics_without_keys(view):
     stage = view.props("ApiStage")
     assert stage["StageName"] == "prod"
-    assert stage["AccessLogSetting"]["DestinationArn"] == {"Fn::GetAtt": ["ApiAccessLogGroup",
-                                                                         "Arn"]}
+    assert stage["AccessLogSetting"]["DestinationArn"] == {
+        "Fn::GetAtt": ["ApiAccessLogGroup", "Arn"]
+    }
     assert view.props("ApiAccessLogGroup")["LogGroupName"] == {
-        "Fn::Sub": "/aws/apigateway/${AWS::StackName}-api"}
+        "Fn::Sub": "/aws/apigateway/${AWS::StackName}-api"
+    }
     fmt = json.loads(stage["AccessLogSetting"]["Format"])
     assert fmt["requestId"] == "$context.requestId"
     assert "apiKey" not in ACCESS_LOG_FORMAT
@@ -110,13 +127,18 @@ def test_stage_prod_logs_access_and_metrics_without_keys(view):
 
 def test_usage_plan_throttles_and_limits_the_key(view):
     plan = view.props("ApiUsagePlan")
-    assert plan["Throttle"] == {"RateLimit": {"Ref": "ApiThrottleRateLimit"},
-                                "BurstLimit": {"Ref": "ApiThrottleBurstLimit"}}
+    assert plan["Throttle"] == {
+        "RateLimit": {"Ref": "ApiThrottleRateLimit"},
+        "BurstLimit": {"Ref": "ApiThrottleBurstLimit"},
+    }
     assert plan["Quota"] == {"Limit": {"Ref": "ApiQuotaPerDay"}, "Period": "DAY"}
     assert plan["ApiStages"] == [{"ApiId": {"Ref": "RestApi"}, "Stage": {"Ref": "ApiStage"}}]
     key = view.props("ApiUsagePlanKey")
-    assert key == {"KeyId": {"Ref": "ApiKey"}, "KeyType": "API_KEY",
-                   "UsagePlanId": {"Ref": "ApiUsagePlan"}}
+    assert key == {
+        "KeyId": {"Ref": "ApiKey"},
+        "KeyType": "API_KEY",
+        "UsagePlanId": {"Ref": "ApiUsagePlan"},
+    }
 
 
 def test_deployment_is_renamed_when_the_api_changes(view):
@@ -124,9 +146,15 @@ def test_deployment_is_renamed_when_the_api_changes(view):
     (dep_id,) = deployments
     assert view.props("ApiStage")["DeploymentId"] == {"Ref": dep_id}
     assert set(deployments[dep_id]["DependsOn"]) == {
-        "IngestPostMethod", "IngestOptionsMethod", "HealthGetMethod", "BadRequestBodyResponse",
-        "Default4xxResponse", "Default5xxResponse"}
+        "IngestPostMethod",
+        "IngestOptionsMethod",
+        "HealthGetMethod",
+        "BadRequestBodyResponse",
+        "Default4xxResponse",
+        "Default5xxResponse",
+    }
     from troposphere.apigateway import Resource
+
     a = deployment_id([Resource("X", RestApiId="a", ParentId="b", PathPart="ingest")])
     b = deployment_id([Resource("X", RestApiId="a", ParentId="b", PathPart="ingest2")])
     assert a != b and a.startswith("ApiDeployment")

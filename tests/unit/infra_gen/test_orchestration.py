@@ -34,17 +34,22 @@ def test_definition_follows_the_seed_workflow(machine):
     _, definition, _ = machine
     states = definition["States"]
     resources = {s.get("Resource") for s in states.values()}
-    assert {"arn:aws:states:::aws-sdk:glue:startCrawler",
-            "arn:aws:states:::aws-sdk:glue:getCrawler",
-            "arn:aws:states:::glue:startJobRun.sync",
-            "arn:aws:states:::sns:publish"} <= resources
+    assert {
+        "arn:aws:states:::aws-sdk:glue:startCrawler",
+        "arn:aws:states:::aws-sdk:glue:getCrawler",
+        "arn:aws:states:::glue:startJobRun.sync",
+        "arn:aws:states:::sns:publish",
+    } <= resources
     assert definition["StartAt"] == "StartLakeCrawler"
     assert states["StartLakeCrawler"]["Next"] == "WaitForCrawler"
     assert states["WaitForCrawler"]["Type"] == "Wait"
     assert states["GetCrawler"]["ResultSelector"] == {"State.$": "$.Crawler.State"}
     choice = states["CrawlerFinished"]
-    assert choice["Choices"][0] == {"Variable": "$.crawler.State", "StringEquals": "READY",
-                                    "Next": "RunRawToProcessed"}
+    assert choice["Choices"][0] == {
+        "Variable": "$.crawler.State",
+        "StringEquals": "READY",
+        "Next": "RunRawToProcessed",
+    }
     assert states["RunRawToProcessed"]["Parameters"] == {"JobName": "${RawToProcessedJobName}"}
 
 
@@ -53,8 +58,11 @@ def test_tasks_retry_and_catch_into_the_failure_notice(machine):
     states = definition["States"]
     for name in ("StartLakeCrawler", "GetCrawler", "RunRawToProcessed", "RunProcessedToCurated"):
         assert states[name]["Retry"], name
-        assert {"ErrorEquals": ["States.ALL"], "ResultPath": "$.error",
-                "Next": "NotifyFailure"} in states[name]["Catch"], name
+        assert {
+            "ErrorEquals": ["States.ALL"],
+            "ResultPath": "$.error",
+            "Next": "NotifyFailure",
+        } in states[name]["Catch"], name
     assert states["NotifyFailure"]["Parameters"]["TopicArn"] == "${AlertsTopicArn}"
     assert states["NotifyFailure"]["Next"] == "PipelineFailed"
     assert states["PipelineFailed"]["Type"] == "Fail"
@@ -75,9 +83,11 @@ def test_substitutions_reference_real_resources(view, machine):
 
 
 def test_schedules(view):
-    rules = {r["Properties"]["ScheduleExpression"]: r["Properties"]
-             for r in view.of_type("AWS::Events::Rule").values()
-             if "ScheduleExpression" in r["Properties"]}
+    rules = {
+        r["Properties"]["ScheduleExpression"]: r["Properties"]
+        for r in view.of_type("AWS::Events::Rule").values()
+        if "ScheduleExpression" in r["Properties"]
+    }
     assert set(rules) == {"rate(1 hour)", "rate(1 day)"}
     for expression, run_curated in (("rate(1 hour)", False), ("rate(1 day)", True)):
         (target,) = rules[expression]["Targets"]

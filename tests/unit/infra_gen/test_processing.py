@@ -14,16 +14,20 @@ def _subs(arguments: dict) -> dict:
     return {k: v["Fn::Sub"] if isinstance(v, dict) else v for k, v in arguments.items()}
 
 
-@pytest.mark.parametrize("logical_id,name,script", [
-    ("RawToProcessedJob", "raw-to-processed", "RawToProcessedScriptKey"),
-    ("ProcessedToCuratedJob", "processed-to-curated", "ProcessedToCuratedScriptKey"),
-])
+@pytest.mark.parametrize(
+    "logical_id,name,script",
+    [
+        ("RawToProcessedJob", "raw-to-processed", "RawToProcessedScriptKey"),
+        ("ProcessedToCuratedJob", "processed-to-curated", "ProcessedToCuratedScriptKey"),
+    ],
+)
 def test_jobs_run_the_uploaded_script_on_glue_4_g1x_x2(view, logical_id, name, script):
     job = view.props(logical_id)
     assert job["Name"] == {"Fn::Sub": "${AWS::StackName}-" + name}
     assert job["Command"]["Name"] == "glueetl"
     assert job["Command"]["ScriptLocation"] == {
-        "Fn::Sub": "s3://${ArtifactsBucketName}/${" + script + "}"}
+        "Fn::Sub": "s3://${ArtifactsBucketName}/${" + script + "}"
+    }
     assert job["GlueVersion"] == {"Ref": "GlueVersion"}
     assert job["WorkerType"] == {"Ref": "GlueWorkerType"}
     assert job["NumberOfWorkers"] == {"Ref": "GlueNumberOfWorkers"}
@@ -51,8 +55,10 @@ def test_processed_to_curated_arguments_are_the_contracts(view):
 
 
 def test_glue_log_groups_exist_for_each_job(view):
-    names = {g["Properties"]["LogGroupName"]["Fn::Sub"]
-             for g in view.of_type("AWS::Logs::LogGroup").values()}
+    names = {
+        g["Properties"]["LogGroupName"]["Fn::Sub"]
+        for g in view.of_type("AWS::Logs::LogGroup").values()
+    }
     assert "/aws-glue/jobs/${AWS::StackName}-raw-to-processed" in names
     assert "/aws-glue/jobs/${AWS::StackName}-processed-to-curated" in names
 
@@ -68,16 +74,23 @@ def _load_script(name: str):
     return module
 
 
-@pytest.mark.parametrize("logical_id,script", [
-    ("RawToProcessedJob", "raw_to_processed"),
-    ("ProcessedToCuratedJob", "processed_to_curated"),
-])
+@pytest.mark.parametrize(
+    "logical_id,script",
+    [
+        ("RawToProcessedJob", "raw_to_processed"),
+        ("ProcessedToCuratedJob", "processed_to_curated"),
+    ],
+)
 def test_scripts_parse_the_default_arguments(view, logical_id, script):
     """What Glue would pass (DefaultArguments + JOB_NAME) is what each script reads."""
     module = _load_script(script)
     args = _subs(view.props(logical_id)["DefaultArguments"])
-    resolved = {k: v.replace("${AWS::StackName}", "lake").replace("${AWS::AccountId}", "1")
-                .replace("${AWS::Region}", "r") for k, v in args.items()}
+    resolved = {
+        k: v.replace("${AWS::StackName}", "lake")
+        .replace("${AWS::AccountId}", "1")
+        .replace("${AWS::Region}", "r")
+        for k, v in args.items()
+    }
     argv = ["script.py", "--JOB_NAME", "lake-job"]
     for key, value in sorted(resolved.items()):
         argv += [key, value]

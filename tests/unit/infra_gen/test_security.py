@@ -52,10 +52,18 @@ def test_deny_statements_only_refuse_insecure_transport(view):
 
 def test_ingestion_may_only_write_raw_objects(view):
     assert view.role_actions("IngestionFunctionRole") == {
-        "logs:CreateLogStream", "logs:PutLogEvents", "s3:PutObject", "cloudwatch:PutMetricData"}
+        "logs:CreateLogStream",
+        "logs:PutLogEvents",
+        "s3:PutObject",
+        "cloudwatch:PutMetricData",
+    }
     s3 = [s for s in _statements(view, "IngestionFunctionRole") if s["Action"] == ["s3:PutObject"]]
-    assert s3[0]["Resource"] == [{"Fn::Sub": "arn:${AWS::Partition}:s3:::${AWS::StackName}-raw-"
-                                             "${AWS::AccountId}-${AWS::Region}/*"}]
+    assert s3[0]["Resource"] == [
+        {
+            "Fn::Sub": "arn:${AWS::Partition}:s3:::${AWS::StackName}-raw-"
+            "${AWS::AccountId}-${AWS::Region}/*"
+        }
+    ]
 
 
 def test_validation_reads_raw_and_publishes_to_the_topic(view):
@@ -78,14 +86,23 @@ def test_state_machine_role_is_scoped_to_named_jobs_crawlers_and_topic(view):
     text = str(_statements(view, "StateMachineRole"))
     assert "job/${AWS::StackName}-raw-to-processed" in text
     assert "crawler/${AWS::StackName}-lake-crawler" in text
-    assert view.role_actions("StateMachineRole") >= {"glue:StartJobRun", "glue:StartCrawler",
-                                                      "glue:GetCrawler", "sns:Publish"}
+    assert view.role_actions("StateMachineRole") >= {
+        "glue:StartJobRun",
+        "glue:StartCrawler",
+        "glue:GetCrawler",
+        "sns:Publish",
+    }
 
 
 def test_events_role_only_starts_the_state_machine(view):
     statements = _statements(view, "EventsInvokeRole")
-    assert statements == [{"Effect": "Allow", "Action": ["states:StartExecution"],
-                           "Resource": [{"Ref": "EtlStateMachine"}]}]
+    assert statements == [
+        {
+            "Effect": "Allow",
+            "Action": ["states:StartExecution"],
+            "Resource": [{"Ref": "EtlStateMachine"}],
+        }
+    ]
 
 
 def view_list(value) -> list:

@@ -29,8 +29,12 @@ def test_versioning_enabled(view, bucket):
 @pytest.mark.parametrize("bucket", ALL_BUCKETS)
 def test_public_access_blocked(view, bucket):
     block = view.props(bucket)["PublicAccessBlockConfiguration"]
-    assert block == {"BlockPublicAcls": True, "BlockPublicPolicy": True,
-                     "IgnorePublicAcls": True, "RestrictPublicBuckets": True}
+    assert block == {
+        "BlockPublicAcls": True,
+        "BlockPublicPolicy": True,
+        "IgnorePublicAcls": True,
+        "RestrictPublicBuckets": True,
+    }
 
 
 @pytest.mark.parametrize("bucket", DATA_BUCKETS)
@@ -41,7 +45,8 @@ def test_data_buckets_encrypt_with_sse_s3_or_kms_by_parameter(view, bucket):
     assert kms["ServerSideEncryptionByDefault"] == {"SSEAlgorithm": "aws:kms"}
     assert aes["ServerSideEncryptionByDefault"] == {"SSEAlgorithm": "AES256"}
     assert view.template["Conditions"]["UseKmsEncryption"] == {
-        "Fn::Equals": [{"Ref": "EncryptionMode"}, "KMS"]}
+        "Fn::Equals": [{"Ref": "EncryptionMode"}, "KMS"]
+    }
 
 
 def test_access_log_bucket_is_always_sse_s3(view):
@@ -51,8 +56,11 @@ def test_access_log_bucket_is_always_sse_s3(view):
 
 @pytest.mark.parametrize("bucket", ALL_BUCKETS)
 def test_every_bucket_policy_denies_non_tls(view, bucket):
-    policies = [p["Properties"] for p in view.of_type("AWS::S3::BucketPolicy").values()
-                if p["Properties"]["Bucket"] == {"Ref": bucket}]
+    policies = [
+        p["Properties"]
+        for p in view.of_type("AWS::S3::BucketPolicy").values()
+        if p["Properties"]["Bucket"] == {"Ref": bucket}
+    ]
     assert len(policies) == 1
     deny = [s for s in policies[0]["PolicyDocument"]["Statement"] if s["Effect"] == "Deny"]
     assert len(deny) == 1
@@ -60,16 +68,19 @@ def test_every_bucket_policy_denies_non_tls(view, bucket):
     assert deny[0]["Principal"] == "*"
     resources = [r["Fn::Sub"] for r in deny[0]["Resource"]]
     name = view.props(bucket)["BucketName"]["Fn::Sub"]
-    assert resources == [f"arn:${{AWS::Partition}}:s3:::{name}",
-                         f"arn:${{AWS::Partition}}:s3:::{name}/*"]
+    assert resources == [
+        f"arn:${{AWS::Partition}}:s3:::{name}",
+        f"arn:${{AWS::Partition}}:s3:::{name}/*",
+    ]
 
 
 def test_raw_lifecycle_moves_to_infrequent_access_after_parameter_days(view):
     rules = view.props("RawBucket")["LifecycleConfiguration"]["Rules"]
     ia = [r for r in rules if r["Id"] == "RawToInfrequentAccess"][0]
     assert ia["Status"] == "Enabled"
-    assert ia["Transitions"] == [{"StorageClass": "STANDARD_IA",
-                                  "TransitionInDays": {"Ref": "RawInfrequentAccessDays"}}]
+    assert ia["Transitions"] == [
+        {"StorageClass": "STANDARD_IA", "TransitionInDays": {"Ref": "RawInfrequentAccessDays"}}
+    ]
     assert view.template["Parameters"]["RawInfrequentAccessDays"]["Default"] == "90"
     for other in ("ProcessedBucket", "CuratedBucket"):
         ids = [r["Id"] for r in view.props(other)["LifecycleConfiguration"]["Rules"]]
@@ -99,15 +110,19 @@ def test_raw_notification_invokes_validation_without_a_cycle(view):
     config = raw["Properties"]["NotificationConfiguration"]["LambdaConfigurations"]
     assert len(config) == 1 and config[0]["Event"] == "s3:ObjectCreated:*"
     # Built from the function's known name: no Ref/GetAtt to the function.
-    assert config[0]["Function"] == {"Fn::Sub": "arn:${AWS::Partition}:lambda:${AWS::Region}:"
-                                     "${AWS::AccountId}:function:${AWS::StackName}-validation"}
+    assert config[0]["Function"] == {
+        "Fn::Sub": "arn:${AWS::Partition}:lambda:${AWS::Region}:"
+        "${AWS::AccountId}:function:${AWS::StackName}-validation"
+    }
     assert "ValidationInvokePermission" in raw["DependsOn"]
     permission = view.props("ValidationInvokePermission")
     assert permission["Principal"] == "s3.amazonaws.com"
     assert permission["SourceArn"]["Fn::Sub"].endswith(
-        ":s3:::${AWS::StackName}-raw-${AWS::AccountId}-${AWS::Region}")
+        ":s3:::${AWS::StackName}-raw-${AWS::AccountId}-${AWS::Region}"
+    )
     assert view.props("ValidationFunction")["FunctionName"] == {
-        "Fn::Sub": "${AWS::StackName}-validation"}
+        "Fn::Sub": "${AWS::StackName}-validation"
+    }
 
 
 def test_no_dependency_cycle(view):
@@ -123,8 +138,12 @@ def test_no_dependency_cycle(view):
                 sub = node["Fn::Sub"]
                 text = sub if isinstance(sub, str) else sub[0]
                 import re
-                deps.update(n.split(".")[0] for n in re.findall(r"\$\{([^}]*)\}", text)
-                            if n.split(".")[0] in view.resources)
+
+                deps.update(
+                    n.split(".")[0]
+                    for n in re.findall(r"\$\{([^}]*)\}", text)
+                    if n.split(".")[0] in view.resources
+                )
         graph[logical_id] = deps
     state: dict[str, int] = {}
 

@@ -14,13 +14,34 @@ import pytest
 from infra_gen import INTRINSICS, RESOURCE_TYPES, TemplateConfig, build_template, to_json
 
 CONTRACT_OUTPUTS = {
-    "ApiUrl", "ApiId", "ApiKeyId", "RawBucket", "ProcessedBucket", "CuratedBucket",
-    "AccessLogsBucket", "ArtifactsBucket", "DatabaseName", "WorkGroupName", "StateMachineArn",
-    "AlertsTopicArn", "IngestionFunctionName", "ValidationFunctionName", "RawToProcessedJobName",
-    "ProcessedToCuratedJobName", "LakeCrawlerName", "CuratedCrawlerName", "DashboardName",
+    "ApiUrl",
+    "ApiId",
+    "ApiKeyId",
+    "RawBucket",
+    "ProcessedBucket",
+    "CuratedBucket",
+    "AccessLogsBucket",
+    "ArtifactsBucket",
+    "DatabaseName",
+    "WorkGroupName",
+    "StateMachineArn",
+    "AlertsTopicArn",
+    "IngestionFunctionName",
+    "ValidationFunctionName",
+    "RawToProcessedJobName",
+    "ProcessedToCuratedJobName",
+    "LakeCrawlerName",
+    "CuratedCrawlerName",
+    "DashboardName",
 }
-PSEUDO = {"AWS::StackName", "AWS::AccountId", "AWS::Region", "AWS::Partition", "AWS::URLSuffix",
-          "AWS::NoValue"}
+PSEUDO = {
+    "AWS::StackName",
+    "AWS::AccountId",
+    "AWS::Region",
+    "AWS::Partition",
+    "AWS::URLSuffix",
+    "AWS::NoValue",
+}
 
 
 def test_same_config_gives_byte_identical_json():
@@ -91,18 +112,33 @@ def test_api_url_output_is_the_stage_base_url(view):
 
 def test_code_location_parameters_have_no_default(view):
     params = view.template["Parameters"]
-    for name in ("ArtifactsBucketName", "IngestionCodeKey", "ValidationCodeKey",
-                 "PackageWheelKey", "RawToProcessedScriptKey", "ProcessedToCuratedScriptKey"):
+    for name in (
+        "ArtifactsBucketName",
+        "IngestionCodeKey",
+        "ValidationCodeKey",
+        "PackageWheelKey",
+        "RawToProcessedScriptKey",
+        "ProcessedToCuratedScriptKey",
+    ):
         assert "Default" not in params[name], name
 
 
 def test_user_parameters_have_the_seed_defaults(view):
     params = view.template["Parameters"]
-    expected = {"ApiAuthMode": "API_KEY", "GlueVersion": "4.0", "GlueWorkerType": "G.1X",
-                "GlueNumberOfWorkers": "2", "LogRetentionDays": "30",
-                "LambdaErrorsThreshold": "5", "Api5xxThreshold": "10", "FreshnessHours": "2",
-                "AlertEmail": "", "RawInfrequentAccessDays": "90", "ReplicationEnabled": "false",
-                "EncryptionMode": "SSE_S3"}
+    expected = {
+        "ApiAuthMode": "API_KEY",
+        "GlueVersion": "4.0",
+        "GlueWorkerType": "G.1X",
+        "GlueNumberOfWorkers": "2",
+        "LogRetentionDays": "30",
+        "LambdaErrorsThreshold": "5",
+        "Api5xxThreshold": "10",
+        "FreshnessHours": "2",
+        "AlertEmail": "",
+        "RawInfrequentAccessDays": "90",
+        "ReplicationEnabled": "false",
+        "EncryptionMode": "SSE_S3",
+    }
     assert {k: params[k]["Default"] for k in expected} == expected
     assert params["ApiAuthMode"]["AllowedValues"] == ["API_KEY", "IAM"]
     assert int(params["AthenaBytesScannedCutoff"]["MinValue"]) == 10 * 1024 * 1024
@@ -110,10 +146,16 @@ def test_user_parameters_have_the_seed_defaults(view):
 
 @pytest.mark.parametrize("variant", ["default", "all-options"])
 def test_cfn_lint_reports_nothing(tmp_path: Path, variant: str):
-    params = {} if variant == "default" else {
-        "ApiAuthMode": "IAM", "EncryptionMode": "KMS", "ReplicationEnabled": "true",
-        "AlertEmail": "ops@example.com",
-    }
+    params = (
+        {}
+        if variant == "default"
+        else {
+            "ApiAuthMode": "IAM",
+            "EncryptionMode": "KMS",
+            "ReplicationEnabled": "true",
+            "AlertEmail": "ops@example.com",
+        }
+    )
     path = tmp_path / "template.json"
     path.write_text(to_json(TemplateConfig().with_params(params)))
     lint = Path(sys.executable).with_name("cfn-lint")
