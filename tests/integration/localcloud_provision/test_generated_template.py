@@ -157,6 +157,31 @@ def test_generated_template_deploys_redeploys_and_destroys(
     again = stacks.deploy(stack_name, template, artifacts)
     assert again.created == again.updated == again.replaced == again.deleted == []
 
+    variants = {
+        "EncryptionMode": "KMS",
+        "ReplicationEnabled": "true",
+        "ApiAuthMode": "IAM",
+        "AlertEmail": "ops@example.com",
+    }
+    changed = stacks.deploy(stack_name, template, {**artifacts, **variants})
+    assert sorted(changed.created) == ["AlertEmailSubscription", "ReplicationRole"]
+    processed = outputs["ProcessedBucket"]
+    rules = s3.get_bucket_encryption(Bucket=processed)["ServerSideEncryptionConfiguration"]
+    assert rules["Rules"][0]["ApplyServerSideEncryptionByDefault"]["SSEAlgorithm"] == "aws:kms"
+    replication = s3.get_bucket_replication(Bucket=processed)["ReplicationConfiguration"]
+    assert replication["Rules"][0]["Destination"]["Bucket"] == (
+        f"arn:aws:s3:::{stack_name}-processed-replica-{ACCOUNT}-us-west-2"
+    )
+    ingest = next(
+        r for r in apigw.get_resources(restApiId=api_id)["items"] if r["path"] == "/ingest"
+    )
+    post = apigw.get_method(restApiId=api_id, resourceId=ingest["id"], httpMethod="POST")
+    assert post["authorizationType"] == "AWS_IAM"
+    subscriptions = stacks.client("sns").list_subscriptions_by_topic(
+        TopicArn=outputs["AlertsTopicArn"]
+    )["Subscriptions"]
+    assert [s["Endpoint"] for s in subscriptions] == ["ops@example.com"]
+
     local.destroy(stack_name)
     names = {b["Name"] for b in s3.list_buckets()["Buckets"]}
     assert not {outputs["RawBucket"], outputs["AccessLogsBucket"]} & names
