@@ -108,6 +108,15 @@ def _deploy_aws(stack: str, body: str, parameters: dict, timeout: float) -> dict
     from datalake.deploy.aws import MAX_INLINE_TEMPLATE, Waiting, deploy_stack
     from datalake.deploy.bootstrap import ARTIFACTS_PARAMETER, upload_template
 
+    if parameters.get("ReplicationEnabled") == "true":
+        from datalake.deploy.bootstrap import account_id, check_replica_buckets
+
+        check_replica_buckets(
+            aws.client("s3", "aws"),
+            stack,
+            account_id("aws"),
+            parameters.get("ReplicaRegion", "us-west-2"),
+        )
     source: dict = {"template_body": body}
     if len(body.encode()) > MAX_INLINE_TEMPLATE:
         source = {

@@ -111,6 +111,36 @@ def ensure_bucket(s3, bucket: str, region: str, *, tls_only: bool = True) -> str
     return bucket
 
 
+def replica_bucket_names(stack: str, account: str, replica_region: str) -> list[str]:
+    """The buckets the DR layer replicates into (infra_gen.dr)."""
+    return [
+        bucket_name(stack, f"{zone}-replica", account, replica_region)
+        for zone in ("processed", "curated")
+    ]
+
+
+def check_replica_buckets(s3, stack: str, account: str, replica_region: str) -> None:
+    """Refuse ReplicationEnabled=true until the replica buckets exist and are versioned (one
+    stack cannot create buckets in another region)."""
+    for bucket in replica_bucket_names(stack, account, replica_region):
+        try:
+            status = s3.get_bucket_versioning(Bucket=bucket).get("Status")
+        except ClientError as error:
+            code = error.response.get("Error", {}).get("Code")
+            if code not in ("NoSuchBucket", "404"):
+                raise
+            status = None
+            problem = "does not exist"
+        else:
+            problem = "is not versioned"
+        if status != "Enabled":
+            raise ValueError(
+                f"ReplicationEnabled=true: replica bucket {bucket} {problem}; create it in "
+                f"{replica_region} with versioning enabled (docs/deploy-aws.md), or deploy "
+                "with ReplicationEnabled=false"
+            )
+
+
 def _exists(s3, bucket: str, key: str) -> bool:
     try:
         s3.head_object(Bucket=bucket, Key=key)

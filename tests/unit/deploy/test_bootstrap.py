@@ -90,3 +90,18 @@ def test_too_long_stack_names_are_refused_with_the_room_left():
     bootstrap.check_bucket_names("datalake", "123456789012", "ap-southeast-2")
     with pytest.raises(ValueError, match=r"use at most \d+ characters"):
         bootstrap.check_bucket_names("a" * 32, "123456789012", "ap-southeast-2")
+
+
+def test_replication_needs_versioned_replica_buckets(moto_s3):
+    west = __import__("boto3").client("s3", region_name="us-west-2")
+    with pytest.raises(ValueError, match="lake-processed-replica-1-us-west-2 does not exist"):
+        bootstrap.check_replica_buckets(moto_s3, "lake", "1", "us-west-2")
+    for name in bootstrap.replica_bucket_names("lake", "1", "us-west-2"):
+        west.create_bucket(
+            Bucket=name, CreateBucketConfiguration={"LocationConstraint": "us-west-2"}
+        )
+    with pytest.raises(ValueError, match="is not versioned"):
+        bootstrap.check_replica_buckets(moto_s3, "lake", "1", "us-west-2")
+    for name in bootstrap.replica_bucket_names("lake", "1", "us-west-2"):
+        west.put_bucket_versioning(Bucket=name, VersioningConfiguration={"Status": "Enabled"})
+    bootstrap.check_replica_buckets(moto_s3, "lake", "1", "us-west-2")
