@@ -170,7 +170,16 @@ class AlarmManager:
         except ValueError as error:
             _logger.warning("alarm %s not evaluated: %s", alarm["AlarmName"], error)
             return None
-        if verdict is None or verdict.state == self.state_of(alarm):
+        if verdict is None:
+            return None
+        current = self.state_of(alarm)
+        if verdict.state == current:
+            if alarm.get("StateValue") != current:  # moto lost our state (e.g. restored)
+                self.client("cloudwatch").set_alarm_state(
+                    AlarmName=alarm["AlarmName"],
+                    StateValue=current,
+                    StateReason=(verdict.reason or "restored")[:1023],
+                )
             return None
         self.client("cloudwatch").set_alarm_state(
             AlarmName=alarm["AlarmName"],
@@ -345,6 +354,7 @@ class AlarmManager:
         with self._lock:
             self.states.update((data or {}).get("states", {}))
             self.history.extend((data or {}).get("history", []))
+            self.history.sort(key=lambda item: item["Timestamp"])
 
 
 def _json_or_text(text: str | None) -> Any:

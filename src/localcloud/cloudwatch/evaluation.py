@@ -73,7 +73,7 @@ def evaluate(
         reason = (
             f"Threshold Crossed: no datapoints were received for {periods} period"
             f"{'s' if periods > 1 else ''} and {missing} missing datapoint"
-            f"{'s' if missing > 1 else ''} were treated as [{label}]."
+            f"{'s were' if missing > 1 else ' was'} treated as [{label}]."
         )
         return Verdict(state, reason, data)
     shown = ", ".join(f"{v} ({_stamp(t)})" for t, v in reversed(present))

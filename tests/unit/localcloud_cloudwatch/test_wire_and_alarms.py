@@ -142,3 +142,25 @@ def test_alarm_message_shape():
     assert message["StateChangeTime"] == "2025-11-25T12:00:00.000+0000"
     assert message["Trigger"]["Statistic"] == "SUM"
     assert message["Trigger"]["Dimensions"] == [{"value": "dl", "name": "StackName"}]
+
+
+def test_manager_quietly_resyncs_moto_when_its_state_was_lost():
+    cloud, clock, store = FakeCloud(), ManualClock(1_764_072_000), MetricStore()
+    manager = cloud.manager = AlarmManager(cloud, clock, store, "us-east-1", "1", interval=1)
+    manager.restore({"states": {ALARM["AlarmArn"]: "ALARM"}, "history": []})
+    calls = []
+    original = cloud.set_alarm_state
+
+    def recording(**params):
+        calls.append(params)
+        original(**params)
+
+    cloud.set_alarm_state = recording
+    ALARM["StateValue"] = "INSUFFICIENT_DATA"  # what moto shows after a restore
+    try:
+        assert manager.evaluate_all() == []
+    finally:
+        del ALARM["StateValue"]
+    assert [c["StateValue"] for c in calls] == ["ALARM"]
+    assert cloud.published == []  # no transition, so no notice and no history
+    assert manager.describe_history({})["AlarmHistoryItems"] == []
