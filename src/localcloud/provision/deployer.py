@@ -260,7 +260,7 @@ class _Deployment:
         for logical_id in creation_order(graph):
             self._queue_delete(logical_id, removed[logical_id], None)
             del self.record.resources[logical_id]
-            self.result.deleted.append(logical_id)
+            self.result.deleted.insert(0, logical_id)  # reported in deletion order
 
     def _roll_back(self, first: bool, failed: str | None, error: Exception) -> None:
         _logger.error("deploy failed at %s: %s; rolling back", failed or "outputs", error)
