@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 
+from botocore.exceptions import ClientError
+
 from localcloud.events.bus import EventBus, bus_name
 from localcloud.events.errors import ValidationException
 from localcloud.events.scheduler import Scheduler
@@ -38,7 +40,17 @@ class EventsApi:
                 failed += 1
                 results.append({"ErrorCode": error.code, "ErrorMessage": str(error)})
                 continue
-            self.bus.publish(event, bus_name(entry.get("EventBusName")))
+            try:
+                self.bus.publish(event, bus_name(entry.get("EventBusName")))
+            except ClientError as error:  # e.g. an event bus that does not exist
+                failed += 1
+                results.append(
+                    {
+                        "ErrorCode": error.response["Error"]["Code"],
+                        "ErrorMessage": error.response["Error"].get("Message", ""),
+                    }
+                )
+                continue
             results.append({"EventId": event["id"]})
         return Response.json({"FailedEntryCount": failed, "Entries": results})
 

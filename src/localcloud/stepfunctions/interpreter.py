@@ -41,6 +41,11 @@ class Interpreter:
     # -- machine / branch ----------------------------------------------------------------------
     def run_machine(self, machine: dict, data: Any, branch: Branch, context: dict) -> Any:
         """Run `machine` (StartAt + States) from its start to an end state; returns the output."""
+        if machine.get("QueryLanguage", "JSONPath") != "JSONPath":
+            raise StatesError(
+                "States.Runtime",
+                "only the JSONPath query language is supported locally (not JSONata)",
+            )
         name = machine["StartAt"]
         while True:
             self._check_alive()

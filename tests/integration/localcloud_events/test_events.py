@@ -219,3 +219,11 @@ def test_hourly_rule_starts_the_pipeline_state_machine_on_its_own(scaled_client)
     assert len(executions) >= 2
     described = sfn.describe_execution(executionArn=executions[-1]["executionArn"])
     assert json.loads(described["input"]) == {"run_curated": False}
+
+
+def test_put_events_to_a_missing_bus_fails_the_entry(session_clients):
+    reply = session_clients["events"].put_events(
+        Entries=[{"Source": "s", "DetailType": "d", "Detail": "{}", "EventBusName": "no-such-bus"}]
+    )
+    assert reply["FailedEntryCount"] == 1
+    assert reply["Entries"][0]["ErrorCode"] == "ResourceNotFoundException"
