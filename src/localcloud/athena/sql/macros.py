@@ -54,6 +54,23 @@ MACROS = [
     # Trino's division by zero is an error, DuckDB's is NULL.
     """CREATE MACRO __t_div(a, b) AS CASE WHEN b = 0 AND typeof(b) NOT IN ('DOUBLE', 'FLOAT')
          THEN error('DIVISION_BY_ZERO: Division by zero') ELSE a / b END""",
+    # date_trunc and sequence keep DATE for dates (DuckDB returns timestamps).
+    """CREATE MACRO __t_date_trunc(u, x DATE) AS CAST(date_trunc(u, x) AS DATE),
+       (u, x) AS date_trunc(u, x)""",
+    """CREATE MACRO __t_sequence(a DATE, b DATE) AS
+         list_transform(generate_series(a, b, INTERVAL 1 DAY), lambda x: CAST(x AS DATE)),
+       (a DATE, b DATE, s INTERVAL) AS
+         list_transform(generate_series(a, b, s), lambda x: CAST(x AS DATE)),
+       (a, b) AS generate_series(a, b), (a, b, s) AS generate_series(a, b, s)""",
+    # array_distinct keeps the first occurrence of each value, in order, and one NULL.
+    """CREATE MACRO __t_array_distinct(a) AS list_filter(a, lambda x, i:
+         CASE WHEN x IS NULL THEN len(list_filter(a[1:i - 1], lambda y: y IS NULL)) = 0
+              ELSE NOT coalesce(list_contains(a[1:i - 1], x), false) END)""",
+    # slice(array, start, length); a negative start counts from the end.
+    """CREATE MACRO __t_slice(a, s, n) AS CASE
+         WHEN s = 0 THEN error('INVALID_FUNCTION_ARGUMENT: SQL array indices start at 1')
+         WHEN s < 0 THEN list_slice(a, len(a) + s + 1, len(a) + s + n)
+         ELSE list_slice(a, s, s + n - 1) END""",
     "CREATE MACRO __t_from_iso8601_timestamp(s) AS CAST(s AS TIMESTAMPTZ)",
     "CREATE MACRO __t_from_iso8601_date(s) AS CAST(s AS DATE)",
 ]

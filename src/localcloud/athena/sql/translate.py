@@ -62,7 +62,20 @@ def _div(node: exp.Div) -> exp.Expression:
 
 
 def _contains_aggregate(node: exp.Expression) -> bool:
-    return any(True for _ in node.find_all(exp.AggFunc, exp.Window))
+    """True when `node` itself computes an aggregate or window value (subqueries excluded:
+    DuckDB binds them first, so their type is known)."""
+    for found in node.find_all(exp.AggFunc, exp.Window):
+        if found is node:
+            return True
+        parent, nested = found.parent, False
+        while parent is not None and parent is not node:
+            if isinstance(parent, (exp.Subquery, exp.Select)):
+                nested = True
+                break
+            parent = parent.parent
+        if not nested:
+            return True
+    return False
 
 
 def _interval_arith(node: exp.Binary) -> exp.Expression:
@@ -126,7 +139,36 @@ def _approx_percentile(args: list[exp.Expression]) -> exp.Expression:
     return _call("quantile_disc", args[0], args[1])
 
 
+def _typed(macro: str, function: str, checked: int):
+    """A call to a typed-overload macro; refused when argument `checked` is an aggregate or
+    window result, whose type DuckDB's overload choice cannot see."""
+
+    def build(args: list[exp.Expression]) -> exp.Expression:
+        if len(args) > checked and _contains_aggregate(args[checked]):
+            raise not_supported(
+                f"{function}() on an aggregate or window result (compute the aggregate in a "
+                "subquery first)"
+            )
+        return _call(macro, *args)
+
+    return build
+
+
+def _refuse(function: str, advice: str):
+    def build(args: list[exp.Expression]) -> exp.Expression:
+        raise not_supported(f"{function}() ({advice})")
+
+    return build
+
+
 _CALLS = {
+    "DATE_TRUNC": _typed("__t_date_trunc", "date_trunc", 1),
+    "SEQUENCE": _typed("__t_sequence", "sequence", 0),
+    "ARRAY_DISTINCT": lambda args: _call("__t_array_distinct", *args),
+    "SLICE": lambda args: _call("__t_slice", *args),
+    # Trino's format() takes Java format strings, close to printf (DuckDB's format is {}-style).
+    "FORMAT": lambda args: _call("printf", *args),
+    "TYPEOF": _refuse("typeof", "DuckDB's type names are not Trino's"),
     "APPROX_DISTINCT": _approx_distinct,
     "APPROX_PERCENTILE": _approx_percentile,
     "DATE_ADD": _date_add,
