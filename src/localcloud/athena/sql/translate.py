@@ -228,7 +228,14 @@ def _unnest(node: exp.Unnest) -> exp.Expression:
     return exp.Subquery(this=select, alias=exp.TableAlias(this=alias.this.copy()))
 
 
+def _at_time_zone(node: exp.AtTimeZone) -> exp.Expression:
+    # Trino converts the instant into the zone; DuckDB reinterprets a timestamp as local time
+    # there, and DuckDB values carry no zone to print.
+    raise not_supported("AT TIME ZONE")
+
+
 _HANDLERS = {
+    exp.AtTimeZone: _at_time_zone,
     exp.Cast: _cast,
     exp.TryCast: _cast,
     exp.DataType: _data_type,
