@@ -15,6 +15,7 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from localcloud.cloudwatch.errors import InvalidParameterValue
 from localcloud.cloudwatch.evaluation import Verdict, evaluate, period_values
 from localcloud.cloudwatch.metrics import MetricStore, metric_key
 
@@ -320,6 +321,11 @@ class AlarmManager:
         EndDate, ScanBy (newest first by default), MaxRecords/NextToken."""
         from localcloud.cloudwatch.metrics import to_epoch
 
+        kind = params.get("HistoryItemType")
+        if kind and kind not in ("ConfigurationUpdate", "StateUpdate", "Action"):
+            raise InvalidParameterValue(
+                f"HistoryItemType {kind!r} is not one of ConfigurationUpdate, StateUpdate, Action"
+            )
         start, end = to_epoch(params.get("StartDate")), to_epoch(params.get("EndDate"))
         with self._lock:
             items = [dict(i) for i in self.history]
@@ -336,8 +342,8 @@ class AlarmManager:
         ]
         if params.get("ScanBy") != "TimestampAscending":
             items.reverse()
-        size = int(params.get("MaxRecords") or 100)
-        offset = int(params.get("NextToken") or 0)
+        size = _bounded_int(params.get("MaxRecords") or 100, "MaxRecords", 1, 100)
+        offset = _bounded_int(params.get("NextToken") or 0, "NextToken", 0, 10**9)
         page = items[offset : offset + size]
         for item in page:
             item["Timestamp"] = datetime.fromtimestamp(item["Timestamp"], timezone.utc)
@@ -355,6 +361,19 @@ class AlarmManager:
             self.states.update((data or {}).get("states", {}))
             self.history.extend((data or {}).get("history", []))
             self.history.sort(key=lambda item: item["Timestamp"])
+
+
+def _bounded_int(value: Any, name: str, low: int, high: int) -> int:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        number = low - 1
+    if not low <= number <= high:
+        raise InvalidParameterValue(
+            f"The value {value!r} for parameter {name} is not valid "
+            f"(expected an integer from {low} to {high})."
+        )
+    return number
 
 
 def _json_or_text(text: str | None) -> Any:

@@ -164,3 +164,15 @@ def test_manager_quietly_resyncs_moto_when_its_state_was_lost():
     assert [c["StateValue"] for c in calls] == ["ALARM"]
     assert cloud.published == []  # no transition, so no notice and no history
     assert manager.describe_history({})["AlarmHistoryItems"] == []
+
+
+def test_describe_history_rejects_bad_parameters():
+    import pytest
+
+    from localcloud.errors import AwsError
+
+    manager = AlarmManager(FakeCloud(), ManualClock(), MetricStore(), "us-east-1", "1", 1)
+    for params in ({"MaxRecords": 0}, {"NextToken": "abc"}, {"HistoryItemType": "Bogus"}):
+        with pytest.raises(AwsError) as err:
+            manager.describe_history(params)
+        assert err.value.code == "InvalidParameterValue" and err.value.status == 400
