@@ -342,8 +342,8 @@ class AlarmManager:
         ]
         if params.get("ScanBy") != "TimestampAscending":
             items.reverse()
-        size = _bounded_int(params.get("MaxRecords") or 100, "MaxRecords", 1, 100)
-        offset = _bounded_int(params.get("NextToken") or 0, "NextToken", 0, 10**9)
+        size = _bounded_int(_given(params, "MaxRecords", 100), "MaxRecords", 1, 100)
+        offset = _bounded_int(_given(params, "NextToken", 0), "NextToken", 0, 10**9)
         page = items[offset : offset + size]
         for item in page:
             item["Timestamp"] = datetime.fromtimestamp(item["Timestamp"], timezone.utc)
@@ -361,6 +361,11 @@ class AlarmManager:
             self.states.update((data or {}).get("states", {}))
             self.history.extend((data or {}).get("history", []))
             self.history.sort(key=lambda item: item["Timestamp"])
+
+
+def _given(params: dict, name: str, default: Any) -> Any:
+    value = params.get(name)
+    return default if value is None or value == "" else value
 
 
 def _bounded_int(value: Any, name: str, low: int, high: int) -> int:
