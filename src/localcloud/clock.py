@@ -94,12 +94,11 @@ def clock_for(cloud: Any) -> Clock:
     """The one clock of `cloud` (created from `cloud.config.time_scale` on first use)."""
     with _clocks_lock:
         services = getattr(cloud, "services", None)
-        if isinstance(services, dict) and "clock" in services:
+        if isinstance(services, dict):
+            if "clock" not in services:
+                services["clock"] = Clock(getattr(cloud.config, "time_scale", 1.0) or 1.0)
             return services["clock"]
         clock = _clocks.get(cloud)
         if clock is None:
-            clock = Clock(getattr(cloud.config, "time_scale", 1.0) or 1.0)
-            _clocks[cloud] = clock
-            if isinstance(services, dict):
-                services["clock"] = clock
+            clock = _clocks[cloud] = Clock(getattr(cloud.config, "time_scale", 1.0) or 1.0)
         return clock
