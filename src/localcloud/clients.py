@@ -7,25 +7,31 @@ import threading
 import boto3
 from botocore.config import Config
 
-_local = threading.local()
+_lock = threading.Lock()
+_clients: dict[tuple[str, str, str], object] = {}
 
 
 def local_client(service: str, endpoint: str, region: str):
-    """A boto3 client for `service` on this local cloud; cached per thread (clients are not
-    thread-safe to create concurrently, and creating one costs ~50 ms)."""
-    cache = getattr(_local, "clients", None)
-    if cache is None:
-        cache = _local.clients = {}
+    """A boto3 client for `service` on this local cloud. Cached process-wide: the server runs
+    each request in a new thread, and creating a client costs ~50 ms; botocore clients are
+    thread-safe to use, only their creation is serialised here."""
     key = (service, endpoint, region)
-    if key not in cache:
-        session = boto3.session.Session(
-            aws_access_key_id="test", aws_secret_access_key="test", region_name=region
-        )
-        cache[key] = session.client(
-            service,
-            endpoint_url=endpoint,
-            config=Config(retries={"max_attempts": 2, "mode": "standard"}, read_timeout=300,
-                          # marks the local cloud's own calls (fault injection skips them)
-                          user_agent_extra="localcloud-internal"),
-        )
-    return cache[key]
+    client = _clients.get(key)
+    if client is None:
+        with _lock:
+            client = _clients.get(key)
+            if client is None:
+                session = boto3.session.Session(
+                    aws_access_key_id="test", aws_secret_access_key="test", region_name=region
+                )
+                client = _clients[key] = session.client(
+                    service,
+                    endpoint_url=endpoint,
+                    config=Config(
+                        retries={"max_attempts": 2, "mode": "standard"}, read_timeout=300,
+                        max_pool_connections=50,
+                        # marks the local cloud's own calls (fault injection skips them)
+                        user_agent_extra="localcloud-internal",
+                    ),
+                )
+    return client
