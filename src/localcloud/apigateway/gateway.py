@@ -66,7 +66,7 @@ class Gateway:
                 raise errors.missing_token()
             answer = self._serve(view, request, url, ctx)
         except GatewayError as error:
-            answer = self._error_answer(view, error, ctx)
+            answer = self._error_answer(view, error, ctx, request)
         latency_ms = (time.monotonic() - started) * 1000
         answer.headers += [("x-amzn-RequestId", request.request_id),
                            ("x-amz-apigw-id", request.extended_request_id)]
@@ -199,7 +199,8 @@ class Gateway:
         return Answer(response.status, response.headers, response.body)
 
     # -- answers, logs, metrics ----------------------------------------------------------------
-    def _error_answer(self, view: StageView | None, error: GatewayError, ctx: dict) -> Answer:
+    def _error_answer(self, view: StageView | None, error: GatewayError, ctx: dict,
+                      request: GatewayRequest | None = None) -> Answer:
         ctx["error"] = error
         status, body = error.status, error.body()
         headers = [("Content-Type", "application/json"), ("x-amzn-ErrorType", error.error_type)]
@@ -215,8 +216,18 @@ class Gateway:
                     headers.append((target[len("gatewayresponse.header."):], source.strip("'")))
             template = (custom.get("responseTemplates") or {}).get("application/json")
             if template:
-                body = template.replace("$context.error.messageString",
-                                        json.dumps(error.message)).encode()
+                # messageString is the message as a quoted JSON string; the other variables
+                # are substituted JSON-escaped (so a template like the lake's stays JSON).
+                text = template.replace("$context.error.messageString", json.dumps(error.message))
+                variables = {"error.message": error.message,
+                             "error.responseType": error.response_type,
+                             "error.validationErrorString": error.detail if
+                             error.response_type.startswith("BAD_REQUEST") else None}
+                if request is not None:
+                    variables.update(requestId=request.request_id,
+                                     extendedRequestId=request.extended_request_id,
+                                     stage=request.stage, apiId=request.api_id)
+                body = render_access_log(text, variables).encode()
         return Answer(status, headers, body)
 
     def _record(self, view: StageView, request: GatewayRequest, answer: Answer,

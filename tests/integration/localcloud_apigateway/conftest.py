@@ -115,6 +115,15 @@ def api(local_cloud) -> Api:
     proxy_method(resource(root, "iam"), "GET", "proxy", auth="AWS_IAM")
     proxy_method(resource(root, "boom"), "POST", "boom")
     proxy_method(resource(root, "bad"), "GET", "bad")
+    # The lake's gateway responses: CORS on API Gateway's own errors, validation detail.
+    cors_header = {"gatewayresponse.header.Access-Control-Allow-Origin": "'*'"}
+    apigw.put_gateway_response(
+        restApiId=api_id, responseType="BAD_REQUEST_BODY", responseParameters=cors_header,
+        responseTemplates={"application/json": '{"message": $context.error.messageString, '
+                           '"validationErrors": "$context.error.validationErrorString"}'})
+    apigw.put_gateway_response(
+        restApiId=api_id, responseType="DEFAULT_4XX", responseParameters=cors_header,
+        responseTemplates={"application/json": '{"message": $context.error.messageString}'})
     log_group = f"/aws/apigateway/{name}"
     apigw.create_deployment(restApiId=api_id, stageName="prod")
     apigw.update_stage(restApiId=api_id, stageName="prod", patchOperations=[

@@ -70,12 +70,16 @@ def test_missing_or_wrong_key_is_forbidden(api):
     assert wrong.status_code == 403
     assert wrong.json() == {"message": "Forbidden"}
     assert wrong.headers["x-amzn-ErrorType"] == "ForbiddenException"
+    assert wrong.headers["Access-Control-Allow-Origin"] == "*"  # DEFAULT_4XX applies
 
 
 def test_invalid_body_is_400_with_api_gateway_message(api):
     response = _post(api, {"nosource": 1}, key=api.key)
     assert response.status_code == 400
-    assert response.json() == {"message": "Invalid request body"}
+    body = response.json()
+    assert body["message"] == "Invalid request body"
+    assert "'source' is a required property" in body["validationErrors"]
+    assert response.headers["Access-Control-Allow-Origin"] == "*"  # gateway response header
     not_json = _post(api, "{oops", key=api.key)
     assert not_json.status_code == 400
 
