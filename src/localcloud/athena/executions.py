@@ -269,6 +269,10 @@ class WorkGroupStore:
             raise InvalidRequest(f"WorkGroup {name} is not found.")
         return found
 
+    def find(self, name: str) -> WorkGroup | None:
+        with self._lock:
+            return self._items.get(name)
+
     def list(self) -> list[WorkGroup]:
         with self._lock:
             return sorted(self._items.values(), key=lambda w: w.name)

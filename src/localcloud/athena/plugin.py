@@ -18,14 +18,8 @@ def install(cloud) -> None:
     executions = ExecutionStore()
     workgroups = WorkGroupStore()
 
-    def cutoff_for(name: str) -> int | None:
-        try:
-            return workgroups.get(name).bytes_cutoff
-        except Exception:
-            return None
-
     runner = Runner(
-        executions, cloud.client, cloud.config.data_dir / "athena-cache", cutoff_for
+        executions, cloud.client, cloud.config.data_dir / "athena-cache", workgroups.find
     )
     api = AthenaApi(executions, workgroups, runner, cloud.client)
     for operation, handler in api.handlers().items():

@@ -23,7 +23,9 @@ from localcloud.athena.executions import (
     SUCCEEDED,
     ExecutionStore,
     QueryExecution,
+    WorkGroup,
 )
+from localcloud.athena.metrics import publish_metrics
 from localcloud.athena.sql import ddl, query, show, write
 from localcloud.athena.sql.diagnose import athena_error
 from localcloud.athena.sql.params import bind_parameters
@@ -42,14 +44,14 @@ class Runner:
         executions: ExecutionStore,
         client: Callable[[str], object],
         cache_dir: Path,
-        cutoff_for: Callable[[str], int | None],
+        workgroup_for: Callable[[str], WorkGroup | None],
         workers: int = 4,
         clock: Callable[[], float] = time.time,
     ):
         self._executions = executions
         self._client = client
         self._cache_dir = cache_dir
-        self._cutoff_for = cutoff_for
+        self._workgroup_for = workgroup_for
         self._clock = clock
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="athena")
         self._running: dict[str, QueryContext] = {}
@@ -86,8 +88,9 @@ class Runner:
         if execution.state in FINAL_STATES:
             return
         execution.state, execution.started = RUNNING, self._clock()
+        group = self._workgroup_for(execution.workgroup)
         scan = storage.Scan(
-            self._client("s3"), self._cache_dir, self._cutoff_for(execution.workgroup)
+            self._client("s3"), self._cache_dir, group.bytes_cutoff if group else None
         )
         ctx = QueryContext(self._client("glue"), self._client("s3"), scan, execution.database)
         with self._lock:
@@ -99,6 +102,8 @@ class Runner:
                 self._running.pop(execution.id, None)
             for con in ctx.connections:
                 con.close()
+        if group is not None and group.configuration.get("PublishCloudWatchMetricsEnabled"):
+            publish_metrics(self._client("cloudwatch"), execution)
 
     def _execute(self, execution: QueryExecution, ctx: QueryContext, scan) -> None:
         began = time.perf_counter()

@@ -120,6 +120,7 @@ def test_workgroup_enforces_its_location_and_cutoff(athena, lake, unique):
         "ResultConfiguration": {"OutputLocation": enforced},
         "EnforceWorkGroupConfiguration": True,
         "BytesScannedCutoffPerQuery": 10_000_000,
+        "PublishCloudWatchMetricsEnabled": True,
     })
     assert client.get_work_group(WorkGroup=name)["WorkGroup"]["Configuration"][
         "ResultConfiguration"]["OutputLocation"] == enforced
@@ -129,6 +130,14 @@ def test_workgroup_enforces_its_location_and_cutoff(athena, lake, unique):
     assert execution["ResultConfiguration"]["OutputLocation"].startswith(enforced)
     assert execution["QueryExecutionId"] in client.list_query_executions(
         WorkGroup=name)["QueryExecutionIds"]
+    cloudwatch = boto3.client("cloudwatch", endpoint_url=lake["endpoint"], region_name="us-east-1")
+    points = cloudwatch.get_metric_statistics(
+        Namespace="AWS/Athena", MetricName="ProcessedBytes",
+        Dimensions=[{"Name": "WorkGroup", "Value": name}],
+        StartTime=execution["Status"]["SubmissionDateTime"].timestamp() - 600,
+        EndTime=execution["Status"]["CompletionDateTime"].timestamp() + 600,
+        Period=60, Statistics=["Sum"])["Datapoints"]
+    assert sum(p["Sum"] for p in points) == execution["Statistics"]["DataScannedInBytes"]
 
     s3 = boto3.client("s3", endpoint_url=lake["endpoint"], region_name="us-east-1")
     s3.put_object(Bucket=lake["bucket"], Key=f"big-{unique}/blob.json",
@@ -181,7 +190,8 @@ def test_ddl_lifecycle(athena, lake, unique):
         "State"] == "SUCCEEDED"
     rows, _, _ = athena.rows(f"SELECT count(*) FROM {table}")
     assert rows == [["5"]]
-    assert athena.run(f"MSCK REPAIR TABLE {table}")["Status"]["State"] == "SUCCEEDED"
+    repaired, _, _ = athena.rows(f"MSCK REPAIR TABLE {table}")
+    assert repaired == [[f"Repair: Added partition to metastore {table}:dt=2026-01-03"]]
     rows, _, _ = athena.rows(f"SELECT count(*) FROM {table}")
     assert rows == [["6"]]
     rows, _, _ = athena.rows(f"SHOW COLUMNS IN {table}")

@@ -91,3 +91,14 @@ def test_workgroups():
     groups.delete("wg")
     with pytest.raises(InvalidRequest, match="is not found"):
         groups.get("wg")
+
+
+def test_metric_data_has_athena_dimensions():
+    from localcloud.athena.metrics import metric_data
+
+    store = ExecutionStore()
+    execution = _execution(store, state="CANCELLED", bytes_scanned=42, completed=time.time())
+    data = {d["MetricName"]: d for d in metric_data(execution)}
+    assert data["ProcessedBytes"]["Value"] == 42.0 and data["ProcessedBytes"]["Unit"] == "Bytes"
+    assert {x["Name"]: x["Value"] for x in data["TotalExecutionTime"]["Dimensions"]} == {
+        "QueryState": "CANCELED", "QueryType": "DML", "WorkGroup": "primary"}

@@ -319,11 +319,6 @@ def _msck_repair(m, text: str, ctx: QueryContext) -> ResultTable:
         )
         added.append("Repair: Added partition to metastore " + name + ":" +
                      "/".join(f"{k}={v}" for k, v in zip(keys, values, strict=False)))
-    if added:
-        added.insert(0, "Partitions not in metastore:\t" + "\t".join(
-            name + ":" + "/".join(f"{k}={v}" for k, v in zip(keys, values, strict=False))
-            for values in sorted(found) if values not in existing
-        ))
     return ResultTable(["result"], ["VARCHAR"], [(line,) for line in added])
 
 
