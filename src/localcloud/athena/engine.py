@@ -118,7 +118,8 @@ def run_select(tree: exp.Expression, ctx: QueryContext) -> ResultTable:
 
 def execute(con, sql: str) -> ResultTable:
     cursor = con.execute(sql)
-    names = [d[0] for d in cursor.description]
+    # Trino's identifiers are case-insensitive and reported in lower case (aliases included).
+    names = [d[0].lower() for d in cursor.description]
     types = [str(d[1]) for d in cursor.description]
     rows = cursor.fetchall()
     return ResultTable(names, types, rows)

@@ -34,6 +34,12 @@ def test_cursor_fetches_typed_rows(connection):
     assert [d[1] for d in cursor.description] == ["bigint", "varchar", "double", "timestamp"]
 
 
+def test_result_names_are_lower_case_as_trino_reports_them(connection):
+    cursor = connection.cursor()
+    cursor.execute('SELECT 1 AS MyCol, 2 AS "Other", count(*) FROM users')
+    assert [d[0] for d in cursor.description] == ["mycol", "other", "_col2"]
+
+
 def test_dict_cursor(connection):
     cursor = connection.cursor(DictCursor)
     cursor.execute("SELECT user_id, count(*) AS n FROM events GROUP BY user_id ORDER BY user_id")
