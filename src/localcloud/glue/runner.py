@@ -25,7 +25,7 @@ from urllib.parse import urlparse
 from localcloud.glue import telemetry
 from localcloud.glue.jobs import JobRun, script_argv
 from localcloud.glue.spark_events import read_task_counts
-from localcloud.glue.spark_submit import SHIM_PARENT, build_command
+from localcloud.glue.spark_submit import SHIM_PARENT, SparkSettings, build_command
 
 _logger = logging.getLogger(__name__)
 _EXCEPTION_LINE = re.compile(r"^(?:[A-Za-z_][\w]*\.)*(?P<name>[A-Za-z_]\w*)(?P<rest>:.*)?$")
@@ -54,6 +54,7 @@ class RunRequest:
     run: JobRun
     merged_arguments: dict[str, str]
     timeout_seconds: float
+    spark: SparkSettings  # as they were at StartJobRun
 
 
 def error_message_from(stderr_tail: list[str], exit_code: int) -> str:
@@ -152,7 +153,7 @@ class JobRunner:
         command = build_command(
             str(LAUNCHER),
             [str(script), *script_argv(run.job_name, run.run_id, args)],
-            service.spark,
+            request.spark,
             service.cloud.config.endpoint,
             (env["AWS_ACCESS_KEY_ID"], env["AWS_SECRET_ACCESS_KEY"]),
             app_name=f"{run.job_name}-{run.run_id[:11]}",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from pathlib import Path
 from typing import Any
@@ -63,7 +64,9 @@ class JobService:
         self.runs.add(run, max_concurrent)
         self._publish(run, "STARTING")
         scale = self.time_scale or self.cloud.config.time_scale or 1.0
-        self._runner.start(RunRequest(job, run, merged, timeout * 60.0 / scale))
+        spark = dataclasses.replace(self.spark, jars=list(self.spark.jars),
+                                    extra_conf=dict(self.spark.extra_conf))
+        self._runner.start(RunRequest(job, run, merged, timeout * 60.0 / scale, spark))
         return {"JobRunId": run.run_id}
 
     def get_job_run(self, params: dict) -> dict:

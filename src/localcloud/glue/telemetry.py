@@ -31,6 +31,8 @@ class LogStream:
         self._created = False
 
     def write(self, line: str) -> None:
+        if not line.strip():
+            return  # CloudWatch Logs refuses empty messages
         with self._lock:
             self._pending.append({"timestamp": int(time.time() * 1000), "message": line})
 
