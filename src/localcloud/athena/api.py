@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import re
+import time
 from collections.abc import Callable
 
 from localcloud.athena import catalog as glue_catalog
@@ -106,7 +108,8 @@ class AthenaApi:
                 "Unable to verify/create output bucket: no output location was given and the "
                 f"workgroup {group.name} has none. Set ResultConfiguration.OutputLocation."
             )
-        split_uri(location) if location.startswith("s3://") else _bad_location(location)
+        if not location.startswith("s3://"):
+            raise InvalidRequest(f"OutputLocation must be an s3:// URI, got {location!r}")
         return location
 
     def _reuse(self, execution: QueryExecution) -> bool:
@@ -116,8 +119,6 @@ class AthenaApi:
         previous = self.executions.reusable(execution, execution.reuse_max_age_minutes)
         if previous is None:
             return False
-        import time
-
         now = time.time()
         execution.reused_from = previous.id
         execution.started = now
@@ -266,9 +267,9 @@ class AthenaApi:
             raise _metadata_error(f"Database {database} not found.") from None
         pattern = req.get("Expression")
         if pattern:
-            import fnmatch
-
-            tables = [t for t in tables if fnmatch.fnmatch(t["Name"], pattern.replace(".*", "*"))]
+            # A regular expression over table names ('*' alone is also accepted, as Athena does).
+            regex = re.compile(re.sub(r"(?<!\.)\*", ".*", pattern), re.IGNORECASE)
+            tables = [t for t in tables if regex.fullmatch(t["Name"])]
         return _page(tables, req, "TableMetadataList", 50)
 
     def get_table_metadata(self, req: dict) -> dict:
@@ -283,8 +284,6 @@ class AthenaApi:
 
 
 def _snake(name: str) -> str:
-    import re
-
     return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
 
 
@@ -293,10 +292,6 @@ def _required(req: dict, name: str):
     if value in (None, "", []):
         raise InvalidRequest(f"{name} is required")
     return value
-
-
-def _bad_location(location: str):
-    raise InvalidRequest(f"OutputLocation must be an s3:// URI, got {location!r}")
 
 
 def _check_catalog(name: str) -> None:

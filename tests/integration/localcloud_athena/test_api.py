@@ -251,6 +251,9 @@ def test_catalog_metadata_operations(athena):
     assert DATABASE in names
     tables = client.list_table_metadata(CatalogName="AwsDataCatalog", DatabaseName=DATABASE)
     assert {"events", "users"} <= {t["Name"] for t in tables["TableMetadataList"]}
+    only = client.list_table_metadata(CatalogName="AwsDataCatalog", DatabaseName=DATABASE,
+                                      Expression="ev*")
+    assert [t["Name"] for t in only["TableMetadataList"]] == ["events"]
     events = client.get_table_metadata(CatalogName="AwsDataCatalog", DatabaseName=DATABASE,
                                        TableName="events")["TableMetadata"]
     assert [c["Name"] for c in events["PartitionKeys"]] == ["dt"]
