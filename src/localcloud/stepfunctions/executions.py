@@ -18,6 +18,12 @@ from localcloud.stepfunctions.history import Branch, History, to_json
 from localcloud.stepfunctions.interpreter import Interpreter, iso
 
 _logger = logging.getLogger(__name__)
+_END_EVENTS = {
+    "SUCCEEDED": "ExecutionSucceeded",
+    "FAILED": "ExecutionFailed",
+    "ABORTED": "ExecutionAborted",
+    "TIMED_OUT": "ExecutionTimedOut",
+}
 
 
 @dataclass
@@ -140,28 +146,20 @@ class ExecutionStore:
             output = interpreter.run_machine(
                 definition, json.loads(execution.input), branch, context
             )
-            self._finish(execution, "SUCCEEDED", output=to_json(output))
-            branch.add(
-                "ExecutionSucceeded",
-                {"output": execution.output, "outputDetails": {"truncated": False}},
-            )
+            self._end(execution, branch, "SUCCEEDED", output=to_json(output))
         except ExecutionAborted:
-            self._finish(execution, "ABORTED")
-            branch.add(
-                "ExecutionAborted",
-                {k: v for k, v in (("error", execution.error), ("cause", execution.cause)) if v},
-            )
+            self._end(execution, branch, "ABORTED", execution.error, execution.cause)
         except StatesError as failure:
-            if failure.error == "States.Timeout" and deadline and self.clock.now() >= deadline:
-                self._finish(execution, "TIMED_OUT", failure.error, failure.cause)
-                branch.add("ExecutionTimedOut", {"error": failure.error, "cause": failure.cause})
-            else:
-                self._finish(execution, "FAILED", failure.error, failure.cause)
-                branch.add("ExecutionFailed", {"error": failure.error, "cause": failure.cause})
+            timed_out = (
+                failure.error == "States.Timeout" and deadline and (self.clock.now() >= deadline)
+            )
+            status = "TIMED_OUT" if timed_out else "FAILED"
+            self._end(execution, branch, status, failure.error, failure.cause)
         except Exception as bug:  # an interpreter bug must still end the execution visibly
             _logger.exception("execution %s crashed", execution.arn)
-            self._finish(execution, "FAILED", "States.Runtime", f"local interpreter error: {bug}")
-            branch.add("ExecutionFailed", {"error": "States.Runtime", "cause": execution.cause})
+            self._end(
+                execution, branch, "FAILED", "States.Runtime", f"local interpreter error: {bug}"
+            )
         finally:
             execution.done.set()
             for listener in self.listeners:
@@ -170,6 +168,27 @@ class ExecutionStore:
                 except Exception:  # a listener must not hide the execution's result
                     _logger.exception("execution listener failed for %s", execution.arn)
 
+    def _end(
+        self,
+        execution: Execution,
+        branch: Branch,
+        status: str,
+        error: str | None = None,
+        cause: str | None = None,
+        output: str | None = None,
+    ) -> None:
+        """Record the execution's end and its closing event, unless it already ended (a stop
+        that gave up waiting for a blocked task ended it on paper)."""
+        if not self._finish(execution, status, error, cause, output):
+            return
+        event_type, details = _END_EVENTS[status], {}
+        if status == "SUCCEEDED":
+            details = {"output": output, "outputDetails": {"truncated": False}}
+        else:
+            details = {k: v for k, v in (("error", error), ("cause", cause)) if v}
+        branch.add(event_type, details)
+        branch.history.close()
+
     def _finish(
         self,
         execution: Execution,
@@ -177,17 +196,15 @@ class ExecutionStore:
         error: str | None = None,
         cause: str | None = None,
         output: str | None = None,
-    ) -> None:
+    ) -> bool:
         with self._lock:
             if execution.status != "RUNNING":
-                return
-            execution.status, execution.stop_date, execution.output = (
-                status,
-                self.clock.now(),
-                output,
-            )
-            if error is not None:
+                return False
+            execution.status, execution.stop_date = status, self.clock.now()
+            execution.output = output
+            if error is not None or cause is not None:
                 execution.error, execution.cause = error, cause
+            return True
 
     def get(self, arn: str) -> Execution:
         with self._lock:
@@ -205,15 +222,19 @@ class ExecutionStore:
             ]
         return sorted(found, key=lambda e: e.start_date, reverse=True)
 
-    def stop(self, arn: str, error: str | None, cause: str | None) -> Execution:
+    def stop(self, arn: str, error: str | None, cause: str | None, wait: float = 10.0) -> Execution:
         execution = self.get(arn)
         with self._lock:
             if execution.status == "RUNNING":
                 execution.error, execution.cause = error, cause
         execution.cancel.set()
-        execution.done.wait(10)
+        execution.done.wait(wait)
         if execution.status == "RUNNING":  # stuck in a blocking call: abort it on paper
-            self._finish(execution, "ABORTED", error, cause)
+            last = execution.history.snapshot()[-1]["id"] if execution.history else 0
+            if self._finish(execution, "ABORTED", error, cause):
+                details = {k: v for k, v in (("error", error), ("cause", cause)) if v}
+                execution.history.add("ExecutionAborted", last, details)
+                execution.history.close()
         return execution
 
     def count(self) -> int:
@@ -260,5 +281,6 @@ class ExecutionStore:
                     execution.cause = "the local cloud stopped while the execution was running"
                     last = events[-1]["id"] if events else 0
                     execution.history.add("ExecutionAborted", last, {"cause": execution.cause})
+                execution.history.close()
                 execution.done.set()
                 self._executions[execution.arn] = execution

@@ -31,9 +31,17 @@ class History:
         self._clock = clock
         self._lock = threading.Lock()
         self.events: list[dict] = events or []
+        self.closed = False
+
+    def close(self) -> None:
+        """No event after the execution's last one (a task that outlived a stop adds none)."""
+        with self._lock:
+            self.closed = True
 
     def add(self, event_type: str, previous_id: int, details: dict | None = None) -> int:
         with self._lock:
+            if self.closed:
+                return previous_id
             event = {
                 "timestamp": self._clock.now(),
                 "type": event_type,

@@ -253,3 +253,29 @@ def test_execution_failure_is_recorded_with_error_and_cause():
         "error": "E",
         "cause": "C",
     }
+
+
+def test_stop_during_a_blocking_task_aborts_on_paper_and_keeps_history_closed():
+    release = threading.Event()
+
+    class BlockingTasks:
+        def run_task(self, state, parameters, branch, interpreter, context):
+            release.wait(10)
+            return {"late": True}
+
+    store = ExecutionStore(BlockingTasks(), ManualClock())
+    definition = {
+        "StartAt": "T",
+        "States": {"T": {"Type": "Task", "Resource": "arn:x", "End": True}},
+    }
+    execution = store.start(
+        "arn:aws:states:us-east-1:123456789012:stateMachine:m", definition, "", "{}"
+    )
+    store.stop(execution.arn, "Manual", "stopped", wait=0.1)
+    assert execution.status == "ABORTED" and execution.error == "Manual"
+    release.set()
+    assert execution.done.wait(5)
+    events = execution.history.snapshot()
+    assert events[-1]["type"] == "ExecutionAborted"
+    assert "ExecutionSucceeded" not in [e["type"] for e in events]
+    assert execution.output is None
