@@ -230,6 +230,21 @@ def test_create_external_table_and_add_partition(athena, lake, unique):
     assert described[:2] == [["a", "int", ""], ["b", "string", ""]]
 
 
+def test_insert_values_with_a_column_list(athena, lake, unique):
+    table = f"ins_{unique}"
+    _ = athena.run(f"CREATE TABLE {table} WITH (external_location = "
+                   f"'s3://{lake['bucket']}/ins-{unique}/') AS SELECT 1 AS a, 'x' AS b, "
+                   "DATE '2026-01-01' AS d")
+    assert _["Status"]["State"] == "SUCCEEDED", _["Status"]
+    inserted = athena.run(f"INSERT INTO {table} (b, a) VALUES ('y', 2), ('z', 3)")
+    assert inserted["Status"]["State"] == "SUCCEEDED", inserted["Status"]
+    page = athena.athena.get_query_results(QueryExecutionId=inserted["QueryExecutionId"])
+    assert page["UpdateCount"] == 2
+    rows, types, _ = athena.rows(f"SELECT a, b, d FROM {table} ORDER BY a")
+    assert rows == [["1", "x", "2026-01-01"], ["2", "y", None], ["3", "z", None]]
+    assert types == ["integer", "varchar", "date"]
+
+
 def test_unload_writes_parquet_and_a_manifest(athena, lake, unique):
     target = f"s3://{lake['bucket']}/unload-{unique}/"
     execution = athena.run(f"UNLOAD (SELECT id, user_id FROM events) TO '{target}' "
