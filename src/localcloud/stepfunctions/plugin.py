@@ -14,7 +14,7 @@ ORDER = 60
 
 def install(cloud) -> None:
     config = cloud.config
-    tasks = TaskRunner(cloud.client, region=config.region, account=config.account)
+    tasks = TaskRunner(cloud.client, region=config.region)
     store = ExecutionStore(tasks, clock_for(cloud))
     store.listeners.append(make_listener(cloud))
     api = StepFunctionsApi(store, lambda: cloud.client("stepfunctions"))

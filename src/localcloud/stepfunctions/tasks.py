@@ -44,20 +44,16 @@ def describe_resource(resource: str) -> tuple[str, str]:
 class TaskRunner:
     """Performs Task states through boto3 clients to the local endpoint.
 
-    `client(service)` returns a boto3 client; `poll_wait(seconds, cancel)` waits between
-    GetJobRun polls of a `.sync` task (real seconds; returns False when cancelled)."""
+    `client(service)` returns a boto3 client; `poll_seconds` is the real time between
+    GetJobRun polls of a `.sync` task (a StopExecution interrupts the wait); `region` is
+    what TaskScheduled events report."""
 
     def __init__(
-        self,
-        client: Callable[[str], Any],
-        poll_seconds: float = 0.5,
-        region: str = "us-east-1",
-        account: str = "123456789012",
+        self, client: Callable[[str], Any], poll_seconds: float = 0.5, region: str = "us-east-1"
     ) -> None:
         self.client = client
         self.poll_seconds = poll_seconds
         self.region = region
-        self.account = account
 
     def run_task(self, state: dict, parameters: Any, branch, interpreter, context: dict) -> Any:
         resource = state.get("Resource", "")
