@@ -86,6 +86,8 @@ class ExecutionStore:
         self._executions: dict[str, Execution] = {}
         # called with each execution once it ended (metrics, status-change events)
         self.listeners: list = []
+        # called with each execution as it starts (in its thread)
+        self.start_listeners: list = []
 
     def start(
         self,
@@ -124,6 +126,11 @@ class ExecutionStore:
                 "roleArn": execution.role_arn,
             },
         )
+        for listener in self.start_listeners:
+            try:
+                listener(execution)
+            except Exception:
+                _logger.exception("execution start listener failed for %s", execution.arn)
         definition = execution.definition
         deadline = None
         if definition.get("TimeoutSeconds"):

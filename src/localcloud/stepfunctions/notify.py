@@ -19,9 +19,13 @@ _METRIC = {
 
 
 def execution_metrics(execution: Execution) -> list[dict]:
-    """The metric data one ended execution contributes (pure)."""
+    """The AWS/States metric data of an execution that started (RUNNING) or ended (pure)."""
     dims = [{"Name": "StateMachineArn", "Value": execution.machine_arn}]
-    data = [{"MetricName": "ExecutionsStarted", "Value": 1.0, "Unit": "Count", "Dimensions": dims}]
+    if execution.status == "RUNNING":
+        return [
+            {"MetricName": "ExecutionsStarted", "Value": 1.0, "Unit": "Count", "Dimensions": dims}
+        ]
+    data = []
     if execution.status in _METRIC:
         data.append(
             {
@@ -59,7 +63,8 @@ def status_change_detail(execution: Execution) -> dict:
 
 
 def make_listener(cloud):
-    """A listener for ExecutionStore.listeners that reports to CloudWatch and EventBridge."""
+    """A listener for ExecutionStore.start_listeners and .listeners: reports each start and
+    end to CloudWatch and EventBridge."""
 
     def listener(execution: Execution) -> None:
         try:

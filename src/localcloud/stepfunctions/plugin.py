@@ -16,7 +16,9 @@ def install(cloud) -> None:
     config = cloud.config
     tasks = TaskRunner(cloud.client, region=config.region)
     store = ExecutionStore(tasks, clock_for(cloud))
-    store.listeners.append(make_listener(cloud))
+    report = make_listener(cloud)
+    store.start_listeners.append(report)
+    store.listeners.append(report)
     api = StepFunctionsApi(store, lambda: cloud.client("stepfunctions"))
     for operation, handler in api.handlers().items():
         cloud.registry.operation("stepfunctions", operation, handler)
