@@ -127,6 +127,12 @@ class JobRuns:
                     return run
         raise EntityNotFound(f"Job run {run_id} not found for job {job_name}")
 
+    def active(self) -> list[JobRun]:
+        """Runs not yet in a final state, of every job."""
+        with self._lock:
+            return [r for runs in self._runs.values() for r in runs
+                    if r.state not in FINAL_STATES]
+
     def list(self, job_name: str) -> list[JobRun]:
         with self._lock:
             return list(self._runs.get(job_name, []))

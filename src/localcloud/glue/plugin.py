@@ -17,13 +17,13 @@ from localcloud.registry import Response
 
 ORDER = 50
 _logger = logging.getLogger(__name__)
-_services: dict[int, tuple[JobService, CrawlerService]] = {}
 
 
 def install(cloud: Any) -> None:
     jobs = JobService(cloud)
     crawlers = CrawlerService(cloud)
-    _services[id(cloud)] = (jobs, crawlers)
+    cloud.services["glue_jobs"] = jobs
+    cloud.services["glue_crawlers"] = crawlers
     operations: dict[str, Callable[[dict], dict]] = {
         "StartJobRun": jobs.start_job_run,
         "GetJobRun": jobs.get_job_run,
@@ -43,16 +43,16 @@ def install(cloud: Any) -> None:
     cloud.registry.state(
         "glue", lambda: _export(jobs, crawlers), lambda data: _restore(jobs, crawlers, data)
     )
+    cloud.registry.on_stop(jobs.shutdown)
     cloud.registry.health("glue", lambda: {
         "status": "ok", "spark_master": jobs.spark.master, "s3a_jars": len(jobs.spark.jars),
         "maven_packages": jobs.spark.packages,
     })
-    cloud.registry.on_stop(lambda: _services.pop(id(cloud), None))
 
 
 def services_for(cloud: Any) -> tuple[JobService, CrawlerService]:
     """This cloud's (JobService, CrawlerService), e.g. to change Spark settings in tests."""
-    return _services[id(cloud)]
+    return cloud.services["glue_jobs"], cloud.services["glue_crawlers"]
 
 
 def _json_handler(fn: Callable[[dict], dict]):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import time
 from pathlib import Path
 from typing import Any
 
@@ -116,6 +117,15 @@ class JobService:
         job_name = _required(params, "JobName")
         self._get_job(job_name)
         return {"JobBookmarkEntry": self.bookmarks.reset(job_name)}
+
+    def shutdown(self, timeout: float = 20.0) -> None:
+        """Stop every active run (the cloud is stopping): no Spark process outlives it."""
+        active = self.runs.active()
+        for run in active:
+            run.stop_requested.set()
+        deadline = time.monotonic() + timeout
+        while any(r.state not in FINAL_STATES for r in active) and time.monotonic() < deadline:
+            time.sleep(0.2)
 
     # -- called by the runner ------------------------------------------------------------------
     def set_run_state(self, run: JobRun, state: str) -> None:
