@@ -341,3 +341,47 @@ def build_dashboard(
         title=name,
         span=(now - timedelta(hours=hours), now + timedelta(minutes=5)),
     )
+
+
+def executions_frame(state_machine_arn: str, target: str | None = "local") -> pd.DataFrame:
+    """Executions of a state machine (newest first): status, times, duration, error."""
+    sfn = aws.client("stepfunctions", target)
+    rows = []
+    for page in sfn.get_paginator("list_executions").paginate(stateMachineArn=state_machine_arn):
+        for item in page["executions"]:
+            start, stop = item["startDate"], item.get("stopDate")
+            rows.append(
+                {
+                    "name": item["name"],
+                    "status": item["status"],
+                    "start": pd.Timestamp(start),
+                    "stop": pd.Timestamp(stop) if stop else pd.NaT,
+                    "seconds": (stop - start).total_seconds() if stop else None,
+                    "arn": item["executionArn"],
+                }
+            )
+    return pd.DataFrame(rows, columns=["name", "status", "start", "stop", "seconds", "arn"])
+
+
+def execution_history_frame(execution_arn: str, target: str | None = "local") -> pd.DataFrame:
+    """One row per history event: id, type, state name, and error/cause when it failed."""
+    sfn = aws.client("stepfunctions", target)
+    rows = []
+    pages = sfn.get_paginator("get_execution_history").paginate(executionArn=execution_arn)
+    for page in pages:
+        for event in page["events"]:
+            details = next((v for k, v in event.items() if k.endswith("EventDetails")), {})
+            rows.append(
+                {
+                    "id": event["id"],
+                    "timestamp": pd.Timestamp(event["timestamp"]),
+                    "type": event["type"],
+                    "state": details.get("name"),
+                    "resource": details.get("resource"),
+                    "error": details.get("error"),
+                    "cause": details.get("cause"),
+                }
+            )
+    return pd.DataFrame(
+        rows, columns=["id", "timestamp", "type", "state", "resource", "error", "cause"]
+    )

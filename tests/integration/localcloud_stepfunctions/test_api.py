@@ -104,3 +104,21 @@ def test_stop_execution_aborts_a_waiting_execution(sfn):
     events = sfn.get_execution_history(executionArn=arn)["events"]
     assert events[-1]["type"] == "ExecutionAborted"
     assert events[-1]["executionAbortedEventDetails"] == {"error": "Manual", "cause": "test stop"}
+
+
+def test_monitoring_frames_show_executions_and_history(sfn):
+    from datalake import monitoring
+
+    machine = make_machine(
+        sfn,
+        {"StartAt": "F", "States": {"F": {"Type": "Fail", "Error": "Boom", "Cause": "on purpose"}}},
+    )
+    arn = sfn.start_execution(stateMachineArn=machine, name="frame-run")["executionArn"]
+    wait_done(sfn, arn)
+    executions = monitoring.executions_frame(machine)
+    assert executions[["name", "status"]].values.tolist() == [["frame-run", "FAILED"]]
+    assert executions["seconds"].iloc[0] >= 0
+    history = monitoring.execution_history_frame(arn)
+    assert history["type"].tolist() == ["ExecutionStarted", "FailStateEntered", "ExecutionFailed"]
+    assert history["state"].iloc[1] == "F"
+    assert history[["error", "cause"]].iloc[2].tolist() == ["Boom", "on purpose"]
