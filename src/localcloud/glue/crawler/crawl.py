@@ -105,7 +105,7 @@ class Crawl:
     def _sample(
         self, bucket: str, prefix: str, patterns: list, sample_size: int | None
     ) -> list[DataFile]:
-        files, per_folder = [], {}
+        files, per_folder, skipped = [], {}, 0
         for obj in sampling.list_objects(self.s3, bucket, prefix):
             self._check_stop()
             relative = obj.key[len(prefix):]
@@ -116,11 +116,15 @@ class Crawl:
             if sample_size and per_folder.get(folder, 0) >= sample_size:
                 continue
             sample = sampling.read_sample(self.s3, self.parquet_fs, bucket, obj)
-            if sample is None:
-                continue  # unclassified: Glue skips it too
+            if sample is None:  # unclassified: Glue skips it too
+                skipped += 1
+                continue
             per_folder[folder] = per_folder.get(folder, 0) + 1
             files.append(DataFile(obj.key, parts, sample.fmt, sample.columns, obj.size,
                                   sample.records))
+        if skipped:
+            self.log(f"INFO : {skipped} objects under s3://{bucket}/{prefix} are neither JSON "
+                     "nor Parquet (or are empty) and were not classified")
         return files
 
     def _apply_plan(self, database: str, plan: TablePlan) -> None:
