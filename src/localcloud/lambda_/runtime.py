@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import logging
-import resource
 import threading
 import time
 import uuid
@@ -145,11 +144,11 @@ class LambdaRuntime:
         finally:
             if killer is not None:
                 killer.cancel()
+            max_memory = _peak_rss_mb(worker.process.pid)
             self.pool.release(worker)
         duration_ms = (time.time() - started) * 1000
         lines.append(logs.end_line(request_id))
-        lines.append(logs.report_line(request_id, duration_ms, spec.memory,
-                                      _max_memory_mb(), init_ms))
+        lines.append(logs.report_line(request_id, duration_ms, spec.memory, max_memory, init_ms))
         now_ms = int(time.time() * 1000)
         for line in lines:
             self._telemetry.put_log(spec.log_group, worker.log_stream, line, now_ms)
@@ -173,6 +172,13 @@ class LambdaRuntime:
         return {"status": "ok", "workers": self.pool.counts()}
 
 
-def _max_memory_mb() -> int:
-    # Peak RSS of the worker children is not tracked per invocation; report the children's peak.
-    return max(1, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024)
+def _peak_rss_mb(pid: int) -> int:
+    """The worker's peak resident memory (VmHWM), as `Max Memory Used` reports it."""
+    try:
+        with open(f"/proc/{pid}/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return max(1, int(line.split()[1]) // 1024)
+    except (OSError, ValueError):
+        pass
+    return 1

@@ -72,14 +72,15 @@ def _listing(s3, name: str, versioned: bool) -> list[dict]:
         paginator = s3.get_paginator("list_objects_v2")
         return [dict(o, Kind="object") for page in paginator.paginate(Bucket=name)
                 for o in page.get("Contents", [])]
-    entries: list[dict] = []
+    entries: list[tuple[int, dict]] = []
     for page in s3.get_paginator("list_object_versions").paginate(Bucket=name):
-        entries += [dict(v, Kind="version") for v in page.get("Versions", [])]
-        entries += [dict(m, Kind="marker") for m in page.get("DeleteMarkers", [])]
-    # Listed newest first per key: sort by time, keeping that order reversed for equal times.
-    indexed = list(enumerate(entries))
-    indexed.sort(key=lambda p: (p[1]["LastModified"], -p[0]))
-    return [e for _, e in indexed]
+        for kind, items in (("version", page.get("Versions", [])),
+                            ("marker", page.get("DeleteMarkers", []))):
+            entries += [(-i, dict(item, Kind=kind)) for i, item in enumerate(items)]
+    # Oldest first. Times have one-second resolution: among equal times the current (latest)
+    # entry goes last, and each list's own newest-first order is reversed.
+    entries.sort(key=lambda p: (p[1]["LastModified"], bool(p[1].get("IsLatest")), p[0]))
+    return [e for _, e in entries]
 
 
 def _export_objects(s3, name: str, folder: Path, versioned: bool) -> tuple[int, int]:
@@ -120,6 +121,7 @@ def restore(cloud, root: Path) -> dict:
     summary = {"buckets": 0, "objects": 0}
     if not root.exists():
         return summary
+    configs = []
     for folder in sorted(p for p in root.iterdir() if p.is_dir()):
         config = read_json(folder / "bucket.json")
         if config is None:
@@ -132,9 +134,32 @@ def restore(cloud, root: Path) -> dict:
         summary["objects"] += _restore_objects(s3, name, folder)
         if status == "Suspended":
             s3.put_bucket_versioning(Bucket=name, VersioningConfiguration={"Status": status})
-        _restore_config(s3, name, config)
+        configs.append(config)
         summary["buckets"] += 1
+    # In phases across buckets: access logging before any policy (moto's PutBucketLogging
+    # fails on a target bucket whose policy has `"Principal": "*"`), notifications last.
+    by_name = {c["name"]: c for c in configs}
+    for phase in _PHASES:
+        for config in configs:
+            if phase == ("logging",) and config.get("logging"):
+                _grant_log_delivery(s3, by_name.get(config["logging"].get("TargetBucket")))
+            _restore_config(s3, config["name"], config, phase)
     return summary
+
+
+def _grant_log_delivery(s3, target: dict | None) -> None:
+    """moto checks that the logging target's policy lets the logging service write, but fails
+    on statements with `"Principal": "*"`: put the target's other statements first (the full
+    policy follows in the policy phase)."""
+    if not target or not target.get("policy"):
+        return
+    policy = json.loads(target["policy"])
+    statements = policy.get("Statement", [])
+    kept = [st for st in (statements if isinstance(statements, list) else [statements])
+            if isinstance(st.get("Principal"), dict)]
+    if kept:
+        s3.put_bucket_policy(Bucket=target["name"],
+                             Policy=json.dumps(dict(policy, Statement=kept)))
 
 
 def _create_bucket(s3, name: str, region: str) -> None:
@@ -148,7 +173,15 @@ def _create_bucket(s3, name: str, region: str) -> None:
             raise
 
 
-def _restore_config(s3, name: str, config: dict) -> None:
+_PHASES = (
+    ("encryption", "lifecycle", "public_access_block", "tags", "cors", "ownership"),
+    ("logging",),
+    ("policy",),
+    ("notification",),
+)
+
+
+def _restore_config(s3, name: str, config: dict, keys: tuple[str, ...]) -> None:
     setters = [
         ("encryption", lambda v: s3.put_bucket_encryption(
             Bucket=name, ServerSideEncryptionConfiguration=v)),
@@ -170,7 +203,7 @@ def _restore_config(s3, name: str, config: dict) -> None:
     ]
     for key, setter in setters:
         value = config.get(key)
-        if value:
+        if value and key in keys:
             try:
                 setter(value)
             except ClientError:

@@ -80,6 +80,17 @@ def _populate(client) -> dict:
     s3.put_public_access_block(Bucket=BUCKET, PublicAccessBlockConfiguration={
         "BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": True,
         "RestrictPublicBuckets": True})
+    s3.create_bucket(Bucket="persist-logs")
+    delivery = {"Sid": "LogDelivery", "Effect": "Allow",
+                "Principal": {"Service": "logging.s3.amazonaws.com"}, "Action": "s3:PutObject",
+                "Resource": "arn:aws:s3:::persist-logs/*"}
+    s3.put_bucket_policy(Bucket="persist-logs", Policy=json.dumps(
+        {"Version": "2012-10-17", "Statement": [delivery]}))
+    s3.put_bucket_logging(Bucket=BUCKET, BucketLoggingStatus={"LoggingEnabled": {
+        "TargetBucket": "persist-logs", "TargetPrefix": "raw/"}})
+    tls_only = json.loads(POLICY.replace(BUCKET, "persist-logs"))
+    tls_only["Statement"].append(delivery)  # like the lake's access-logs bucket
+    s3.put_bucket_policy(Bucket="persist-logs", Policy=json.dumps(tls_only))
     s3.put_bucket_policy(Bucket=BUCKET, Policy=POLICY)
     s3.put_bucket_tagging(Bucket=BUCKET, Tagging={"TagSet": [{"Key": "zone", "Value": "raw"}]})
     s3.put_object(Bucket=BUCKET, Key="doc.json", Body=b'{"v": 1}',
@@ -176,6 +187,9 @@ def test_lifecycle_and_state_round_trip(cloud):
     assert json.loads(s3.get_bucket_policy(Bucket=BUCKET)["Policy"])["Statement"][0][
         "Sid"] == "TlsOnly"
     assert s3.get_bucket_tagging(Bucket=BUCKET)["TagSet"] == [{"Key": "zone", "Value": "raw"}]
+    assert s3.get_bucket_logging(Bucket=BUCKET)["LoggingEnabled"]["TargetBucket"] == \
+        "persist-logs"
+    assert "Policy" in s3.get_bucket_policy(Bucket="persist-logs")
     notification = s3.get_bucket_notification_configuration(Bucket=BUCKET)
     assert notification["LambdaFunctionConfigurations"][0]["Id"] == "n1"
     current = s3.get_object(Bucket=BUCKET, Key="doc.json")
