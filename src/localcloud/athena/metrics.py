@@ -12,13 +12,14 @@ _logger = logging.getLogger(__name__)
 NAMESPACE = "AWS/Athena"
 
 
-def metric_data(execution: QueryExecution) -> list[dict]:
+def metric_data(execution: QueryExecution, state: str | None = None) -> list[dict]:
     """MetricData for one finished execution, with Athena's dimensions QueryState, QueryType and
     WorkGroup (pure). Only this full set is put: moto's statistics match any data point whose
     dimensions include the requested ones, so a `WorkGroup`-only query (the lake's dashboard)
     already finds these, and a second, WorkGroup-only copy would count every query twice."""
     stats = execution.describe()["Statistics"]
-    state = "CANCELED" if execution.state == CANCELLED else execution.state  # Athena's spelling
+    state = state or execution.state
+    state = "CANCELED" if state == CANCELLED else state  # Athena's spelling in metrics
     dimensions = [
         {"Name": "QueryState", "Value": state},
         {"Name": "QueryType", "Value": execution.statement_type},
@@ -40,10 +41,11 @@ def metric_data(execution: QueryExecution) -> list[dict]:
     ]
 
 
-def publish_metrics(cloudwatch, execution: QueryExecution) -> None:
-    """Put the execution's metrics; a failure is logged, never the query's."""
+def publish_metrics(cloudwatch, execution: QueryExecution, state: str | None = None) -> None:
+    """Put the execution's metrics (as finishing in `state`); a failure is logged, never the
+    query's."""
     try:
-        data = metric_data(execution)
+        data = metric_data(execution, state)
         cloudwatch.put_metric_data(Namespace=NAMESPACE, MetricData=data)
     except Exception:
         _logger.exception("publishing Athena metrics of %s failed", execution.id)

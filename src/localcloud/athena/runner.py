@@ -102,8 +102,15 @@ class Runner:
                 self._running.pop(execution.id, None)
             for con in ctx.connections:
                 con.close()
+
+    def _finish(self, execution: QueryExecution, state: str) -> None:
+        """Publish the workgroup's metrics, then make the final state visible (so a client that
+        sees the query finished also finds its metrics)."""
+        execution.completed = self._clock()
+        group = self._workgroup_for(execution.workgroup)
         if group is not None and group.configuration.get("PublishCloudWatchMetricsEnabled"):
-            publish_metrics(self._client("cloudwatch"), execution)
+            publish_metrics(self._client("cloudwatch"), execution, state)
+        execution.state = state
 
     def _execute(self, execution: QueryExecution, ctx: QueryContext, scan) -> None:
         began = time.perf_counter()
@@ -131,15 +138,15 @@ class Runner:
         if execution.state == CANCELLED:
             return
         self._write_results(execution, table)
-        execution.state, execution.completed = SUCCEEDED, self._clock()
+        self._finish(execution, SUCCEEDED)
 
     def _fail(self, execution: QueryExecution, failure: QueryFailed) -> None:
         if execution.state == CANCELLED:
             return
-        execution.state, execution.completed = FAILED, self._clock()
         execution.reason = failure.reason
         execution.athena_error = failure.athena_error()
         execution.athena_error["ErrorMessage"] = failure.reason
+        self._finish(execution, FAILED)
 
     def _write_results(self, execution: QueryExecution, table: ResultTable) -> None:
         rows = [
