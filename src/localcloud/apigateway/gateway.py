@@ -3,6 +3,7 @@ usage plan throttle and quota, request validation, integration; then access log 
 
 from __future__ import annotations
 
+import concurrent.futures
 import json
 import logging
 import re
@@ -31,6 +32,7 @@ _logger = logging.getLogger(__name__)
 
 NAMESPACE = "AWS/ApiGateway"
 MAX_BODY_BYTES = 10 * 1024 * 1024  # API Gateway's payload limit
+DEFAULT_INTEGRATION_TIMEOUT_MS = 29_000
 _LAMBDA_URI = re.compile(r":lambda:path/2015-03-31/functions/(?P<fn>.+)/invocations$")
 
 
@@ -53,6 +55,7 @@ class Gateway:
         self._buckets: dict[tuple, TokenBucket] = {}
         self._quotas: dict[tuple, Quota] = {}
         self._lock = threading.Lock()
+        self._executor = concurrent.futures.ThreadPoolExecutor(64, "apigw-integration")
 
     # -- entry point ---------------------------------------------------------------------------
     def handle(self, request: GatewayRequest, url: str) -> Answer:
@@ -181,8 +184,16 @@ class Gateway:
         from localcloud.lambda_.errors import TooManyRequests
 
         started = time.monotonic()
+        # API Gateway stops waiting after the integration timeout (29 s by default); the
+        # function itself runs on, as it does on AWS.
+        timeout_s = (integration.get("timeoutInMillis") or DEFAULT_INTEGRATION_TIMEOUT_MS) / 1000
+        future = self._executor.submit(self._lambda().invoke, match["fn"],
+                                       json.dumps(event).encode())
         try:
-            result = self._lambda().invoke(match["fn"], json.dumps(event).encode())
+            result = future.result(timeout=timeout_s)
+        except concurrent.futures.TimeoutError:
+            ctx["integrationLatency"] = int((time.monotonic() - started) * 1000)
+            raise errors.integration_timeout() from None
         except TooManyRequests:
             ctx["integrationStatus"] = 429
             raise errors.throttled() from None

@@ -74,3 +74,8 @@ def integration_failed(detail: str) -> GatewayError:
 def configuration_error(detail: str) -> GatewayError:
     return GatewayError(500, "API_CONFIGURATION_ERROR", "Internal server error",
                         "InternalServerErrorException", detail)
+
+
+def integration_timeout() -> GatewayError:
+    return GatewayError(504, "INTEGRATION_TIMEOUT", "Endpoint request timed out",
+                        "InternalServerErrorException", "Execution failed: integration timeout")

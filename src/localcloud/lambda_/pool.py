@@ -23,7 +23,8 @@ from localcloud.lambda_.functions import FunctionSpec
 
 _logger = logging.getLogger(__name__)
 
-INIT_TIMEOUT_S = 10.0  # AWS gives the init phase 10 seconds
+# AWS gives the init phase 10 s, then retries it within the invocation's own timeout.
+INIT_TIMEOUT_S = 10.0
 IDLE_LIFETIME_S = 600.0  # warm workers older than this (idle) are reaped
 
 
@@ -74,7 +75,11 @@ class Worker:
         self.last_used = time.monotonic()
         self.started_at = time.time()
         self.cold = True
-        ready = self._read_message(time.monotonic() + INIT_TIMEOUT_S)
+        try:
+            ready = self._read_message(time.monotonic() + INIT_TIMEOUT_S + spec.timeout)
+        except (WorkerTimeout, WorkerDied):
+            self.kill()
+            raise
         if not ready.get("ready"):
             self.kill()
             raise WorkerDied(self.process.poll())

@@ -116,7 +116,10 @@ class LambdaRuntime:
     def _run(self, spec: FunctionSpec, payload: bytes, request_id: str,
              client_context: str | None) -> InvokeResult:
         init_started = time.monotonic()
-        worker = self.pool.acquire(spec)
+        try:
+            worker = self.pool.acquire(spec)
+        except (WorkerDied, WorkerTimeout) as failure:
+            return self._init_failed(spec, request_id, failure)
         init_ms = (time.monotonic() - init_started) * 1000 if worker.cold else None
         lines = [logs.start_line(request_id, spec.version)]
         started = time.time()
@@ -154,6 +157,21 @@ class LambdaRuntime:
             self._telemetry.put_log(spec.log_group, worker.log_stream, line, now_ms)
         return InvokeResult(request_id, body, error, "\n".join(lines)[-4096:], spec.version,
                             duration_ms)
+
+    def _init_failed(self, spec: FunctionSpec, request_id: str, failure: Exception
+                     ) -> InvokeResult:
+        """The runtime process did not come up (crash or init timeout): a function error."""
+        if isinstance(failure, WorkerTimeout):
+            body = {"errorType": "Runtime.InitTimeout", "errorMessage":
+                    f"RequestId: {request_id} Error: init did not finish within its timeout"}
+        else:
+            body = logs.exit_payload(request_id, getattr(failure, "returncode", None))
+        stream = "init-failures"
+        for line in (logs.start_line(request_id, spec.version), body["errorMessage"],
+                     logs.end_line(request_id)):
+            self._telemetry.put_log(spec.log_group, stream, line)
+        return InvokeResult(request_id, json.dumps(body).encode(), "Unhandled", "",
+                            spec.version, 0.0)
 
     def _maybe_schedule_kill(self, worker: Worker) -> threading.Timer | None:
         if self.faults is None or not self.faults.chance("lambda_kill_rate"):

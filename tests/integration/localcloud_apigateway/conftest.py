@@ -25,6 +25,11 @@ def boom(event, context):
 
 def bad(event, context):
     return {"body": "no status"}
+
+def slow(event, context):
+    import time
+    time.sleep(3)
+    return {"statusCode": 200, "body": "late"}
 '''
 
 SCHEMA = {"$schema": "http://json-schema.org/draft-04/schema#", "type": "object",
@@ -59,10 +64,10 @@ def api(local_cloud) -> Api:
     suffix = uuid.uuid4().hex[:6]
     code = zip_files({"app.py": HANDLER})
     arns = {}
-    for entry in ("proxy", "boom", "bad"):
+    for entry in ("proxy", "boom", "bad", "slow"):
         arns[entry] = lam.create_function(
             FunctionName=f"api-{entry}-{suffix}", Runtime="python3.11", Role=role,
-            Handler=f"app.{entry}", Code={"ZipFile": code})["FunctionArn"]
+            Handler=f"app.{entry}", Code={"ZipFile": code}, Timeout=10)["FunctionArn"]
     name = f"api-{suffix}"
     api_id = apigw.create_rest_api(name=name)["id"]
     root = apigw.get_resources(restApiId=api_id)["items"][0]["id"]
@@ -70,12 +75,13 @@ def api(local_cloud) -> Api:
     def resource(parent, part):
         return apigw.create_resource(restApiId=api_id, parentId=parent, pathPart=part)["id"]
 
-    def proxy_method(res, verb, fn, **kwargs):
+    def proxy_method(res, verb, fn, timeout_ms=None, **kwargs):
         apigw.put_method(restApiId=api_id, resourceId=res, httpMethod=verb,
                          authorizationType=kwargs.pop("auth", "NONE"), **kwargs)
         apigw.put_integration(restApiId=api_id, resourceId=res, httpMethod=verb,
                               type="AWS_PROXY", integrationHttpMethod="POST",
-                              uri=_lambda_uri(arns[fn]))
+                              uri=_lambda_uri(arns[fn]),
+                              **({"timeoutInMillis": timeout_ms} if timeout_ms else {}))
 
     apigw.create_model(restApiId=api_id, name="Event", contentType="application/json",
                        schema=json.dumps(SCHEMA))
@@ -115,6 +121,7 @@ def api(local_cloud) -> Api:
     proxy_method(resource(root, "iam"), "GET", "proxy", auth="AWS_IAM")
     proxy_method(resource(root, "boom"), "POST", "boom")
     proxy_method(resource(root, "bad"), "GET", "bad")
+    proxy_method(resource(root, "slow"), "GET", "slow", timeout_ms=1000)
     # The lake's gateway responses: CORS on API Gateway's own errors, validation detail.
     cors_header = {"gatewayresponse.header.Access-Control-Allow-Origin": "'*'"}
     apigw.put_gateway_response(

@@ -216,3 +216,11 @@ def test_metrics_count_latency_and_errors(api, endpoint):
     assert total("Count") >= 2
     assert _wait_for(lambda: total("Latency") > 0)
     assert _wait_for(lambda: total("IntegrationLatency") > 0)
+
+
+def test_integration_timeout_is_504(api):
+    started = time.monotonic()
+    response = requests.get(f"{api.base}/slow", timeout=30)
+    assert response.status_code == 504
+    assert response.json() == {"message": "Endpoint request timed out"}
+    assert time.monotonic() - started < 2.9  # answered at the 1 s integration timeout

@@ -95,3 +95,19 @@ def test_code_update_is_picked_up(lambda_client, make_function):
     lambda_client.update_function_code(
         FunctionName=name, ZipFile=zip_files({"app.py": "def echo(e, c):\n    return 'v2'\n"}))
     assert _payload(lambda_client.invoke(FunctionName=name)) == "v2"
+
+
+def test_import_error_is_reported_as_aws_does(lambda_client, role_arn):
+    import uuid
+
+    from localcloud.testing import zip_files
+
+    name = f"fn-broken-{uuid.uuid4().hex[:8]}"
+    lambda_client.create_function(
+        FunctionName=name, Runtime="python3.11", Role=role_arn, Handler="app.handler",
+        Code={"ZipFile": zip_files({"app.py": "import not_a_module\n"})})
+    response = lambda_client.invoke(FunctionName=name, Payload=b"{}")
+    assert response["FunctionError"] == "Unhandled"
+    body = _payload(response)
+    assert body["errorType"] == "Runtime.ImportModuleError"
+    assert body["errorMessage"].startswith("Unable to import module 'app': No module named")
