@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import importlib
 import io
 import logging
@@ -93,10 +94,20 @@ class LocalCloud:
     def __call__(self, environ: dict[str, Any], start_response):
         request = Request(environ)
         body = request.get_data(cache=True)
+        headers = dict(request.headers)
         call = identify_call(
-            request.method, request.path, environ.get("QUERY_STRING", ""),
-            dict(request.headers), body,
+            request.method, request.path, environ.get("QUERY_STRING", ""), headers, body,
         )
+        if call.service != "s3" and headers.get("Content-Encoding", "").lower() == "gzip":
+            # botocore gzips large request bodies (request compression, e.g. PutMetricData);
+            # for S3, Content-Encoding is the object's metadata and the body stays as sent.
+            body = gzip.decompress(body)
+            headers.pop("Content-Encoding")
+            environ = dict(environ)
+            environ.pop("HTTP_CONTENT_ENCODING", None)
+            call = identify_call(
+                request.method, request.path, environ.get("QUERY_STRING", ""), headers, body,
+            )
         call.raw_headers = list(request.headers.items())
         call.remote_addr = request.remote_addr or "127.0.0.1"
         try:
