@@ -46,12 +46,14 @@ class Answer:
 class Gateway:
     """Runs requests against StageViews. Limits (token buckets, quotas) live here."""
 
-    def __init__(self, stages, lambda_runtime, telemetry, secret_for, clock=time.monotonic):
+    def __init__(self, stages, lambda_runtime, telemetry, secret_for, clock=time.monotonic,
+                 region: str = "us-east-1"):
         self.stages = stages  # StageCache
         self._lambda = lambda_runtime  # () -> LambdaRuntime
         self._telemetry = telemetry
         self._secret_for = secret_for
         self._clock = clock
+        self._region = region
         self._buckets: dict[tuple, TokenBucket] = {}
         self._quotas: dict[tuple, Quota] = {}
         self._lock = threading.Lock()
@@ -183,11 +185,22 @@ class Gateway:
                                              f"{integration.get('uri')}")
         from localcloud.lambda_.errors import TooManyRequests
 
+        runtime = self._lambda()
+        source_arn = self._source_arn(event)
+        try:
+            allowed = runtime.allows(match["fn"], "apigateway.amazonaws.com", source_arn)
+        except Exception as error:  # unknown function
+            raise errors.integration_failed(f"Lambda invocation failed: {error}") from None
+        if not allowed:
+            # As on AWS: a function whose resource policy does not let this API invoke it.
+            raise errors.configuration_error(
+                "Execution failed due to configuration error: Invalid permissions on Lambda "
+                f"function (no permission for {source_arn})")
         started = time.monotonic()
         # API Gateway stops waiting after the integration timeout (29 s by default); the
         # function itself runs on, as it does on AWS.
         timeout_s = (integration.get("timeoutInMillis") or DEFAULT_INTEGRATION_TIMEOUT_MS) / 1000
-        future = self._executor.submit(self._lambda().invoke, match["fn"],
+        future = self._executor.submit(runtime.invoke, match["fn"],
                                        json.dumps(event).encode())
         try:
             result = future.result(timeout=timeout_s)
@@ -208,6 +221,13 @@ class Gateway:
                 + result.payload.decode("utf-8", "replace")[:1000])
         response = read_proxy_result(result.payload)
         return Answer(response.status, response.headers, response.body)
+
+    def _source_arn(self, event: dict) -> str:
+        """execute-api ARN of this request: arn:aws:execute-api:region:account:api/stage/VERB/path
+        (what `AWS:SourceArn` conditions in a Lambda permission are matched against)."""
+        ctx = event["requestContext"]
+        return (f"arn:aws:execute-api:{self._region}:{ctx['accountId']}:{ctx['apiId']}/"
+                f"{ctx['stage']}/{ctx['httpMethod']}{ctx['resourcePath']}")
 
     # -- answers, logs, metrics ----------------------------------------------------------------
     def _error_answer(self, view: StageView | None, error: GatewayError, ctx: dict,

@@ -24,7 +24,8 @@ def install(cloud) -> None:
     own_keys = {os.environ.get("AWS_ACCESS_KEY_ID", "test"):
                 os.environ.get("AWS_SECRET_ACCESS_KEY", "test")}
     gateway = Gateway(stages, lambda: cloud.services["lambda"], telemetry_for(cloud),
-                      secrets_from_moto(cloud.config.account, own_keys))
+                      secrets_from_moto(cloud.config.account, own_keys),
+                      region=cloud.config.region)
     cloud.services["apigateway"] = gateway
     cloud.registry.route("*", USER_REQUEST_PATH, lambda call: _serve(cloud, gateway, call))
     # Any write to API Gateway (resources, stages, keys, plans...) invalidates the cached views.

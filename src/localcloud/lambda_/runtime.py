@@ -14,11 +14,13 @@ from localcloud.lambda_ import logs
 from localcloud.lambda_.concurrency import ConcurrencyLimiter
 from localcloud.lambda_.errors import ResourceNotFound, TooManyRequests
 from localcloud.lambda_.functions import CodeStore, FunctionSpec, spec_from_api, split_function_ref
+from localcloud.lambda_.permissions import permits
 from localcloud.lambda_.pool import Worker, WorkerDied, WorkerPool, WorkerTimeout
 
 _logger = logging.getLogger(__name__)
 
 NAMESPACE = "AWS/Lambda"
+_MISSING = object()
 
 
 @dataclass
@@ -50,6 +52,7 @@ class LambdaRuntime:
         self.pool = WorkerPool(self._spawn)
         self.limiter = ConcurrencyLimiter(config.lambda_concurrency)
         self._specs: dict[str, FunctionSpec] = {}
+        self._policies: dict[str, dict | None] = {}
         self._specs_lock = threading.Lock()
         self.faults = None  # a FaultSettings (the faults plugin), or None: no fault injection
 
@@ -79,8 +82,26 @@ class LambdaRuntime:
         with self._specs_lock:
             if name is None:
                 self._specs.clear()
+                self._policies.clear()
             else:
                 self._specs.pop(name, None)
+                self._policies.pop(name, None)
+
+    def allows(self, ref: str, service: str, source_arn: str) -> bool:
+        """Whether the function's resource policy lets `service` invoke it from `source_arn`
+        (cached like the spec until a Lambda write call)."""
+        name, _ = split_function_ref(ref)
+        with self._specs_lock:
+            policy = self._policies.get(name, _MISSING)
+        if policy is _MISSING:
+            lam = self._client("lambda")
+            try:
+                policy = json.loads(lam.get_policy(FunctionName=name)["Policy"])
+            except lam.exceptions.ResourceNotFoundException:
+                policy = None
+            with self._specs_lock:
+                self._policies[name] = policy
+        return permits(policy, service, source_arn, self._config.account)
 
     # -- invoke --------------------------------------------------------------------------------
     def invoke(self, ref: str, payload: bytes, request_id: str | None = None,

@@ -26,6 +26,9 @@ def boom(event, context):
 def bad(event, context):
     return {"body": "no status"}
 
+noperm = proxy
+
+
 def slow(event, context):
     import time
     time.sleep(3)
@@ -64,12 +67,18 @@ def api(local_cloud) -> Api:
     suffix = uuid.uuid4().hex[:6]
     code = zip_files({"app.py": HANDLER})
     arns = {}
-    for entry in ("proxy", "boom", "bad", "slow"):
+    for entry in ("proxy", "boom", "bad", "slow", "noperm"):
         arns[entry] = lam.create_function(
             FunctionName=f"api-{entry}-{suffix}", Runtime="python3.11", Role=role,
             Handler=f"app.{entry}", Code={"ZipFile": code}, Timeout=10)["FunctionArn"]
     name = f"api-{suffix}"
     api_id = apigw.create_rest_api(name=name)["id"]
+    for entry, arn in arns.items():
+        if entry != "noperm":  # API Gateway may invoke only functions that allow it
+            lam.add_permission(
+                FunctionName=arn, StatementId="apigw", Action="lambda:InvokeFunction",
+                Principal="apigateway.amazonaws.com",
+                SourceArn=f"arn:aws:execute-api:us-east-1:123456789012:{api_id}/*/*/*")
     root = apigw.get_resources(restApiId=api_id)["items"][0]["id"]
 
     def resource(parent, part):
@@ -122,6 +131,7 @@ def api(local_cloud) -> Api:
     proxy_method(resource(root, "boom"), "POST", "boom")
     proxy_method(resource(root, "bad"), "GET", "bad")
     proxy_method(resource(root, "slow"), "GET", "slow", timeout_ms=1000)
+    proxy_method(resource(root, "noperm"), "GET", "noperm")
     # The lake's gateway responses: CORS on API Gateway's own errors, validation detail.
     cors_header = {"gatewayresponse.header.Access-Control-Allow-Origin": "'*'"}
     apigw.put_gateway_response(

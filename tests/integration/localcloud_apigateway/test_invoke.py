@@ -224,3 +224,9 @@ def test_integration_timeout_is_504(api):
     assert response.status_code == 504
     assert response.json() == {"message": "Endpoint request timed out"}
     assert time.monotonic() - started < 2.9  # answered at the 1 s integration timeout
+
+
+def test_function_without_permission_for_the_api_is_500(api):
+    response = requests.get(f"{api.base}/noperm", timeout=30)
+    assert response.status_code == 500
+    assert response.json() == {"message": "Internal server error"}

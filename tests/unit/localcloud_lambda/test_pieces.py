@@ -65,3 +65,18 @@ def test_reserved_concurrency_and_account_limit():
     limiter.acquire("c", None)
     with pytest.raises(TooManyRequests):
         ConcurrencyLimiter(10).acquire("zero", 0)
+
+
+def test_resource_policy_permits():
+    from localcloud.lambda_.permissions import permits
+
+    policy = {"Statement": [{
+        "Effect": "Allow", "Action": "lambda:InvokeFunction",
+        "Principal": {"Service": "apigateway.amazonaws.com"},
+        "Condition": {"ArnLike": {"AWS:SourceArn":
+                                  "arn:aws:execute-api:us-east-1:1:api/*/POST/ingest"}}}]}
+    ok = "arn:aws:execute-api:us-east-1:1:api/prod/POST/ingest"
+    assert permits(policy, "apigateway.amazonaws.com", ok, "1")
+    assert not permits(policy, "apigateway.amazonaws.com", ok.replace("POST", "GET"), "1")
+    assert not permits(policy, "s3.amazonaws.com", ok, "1")
+    assert not permits(None, "apigateway.amazonaws.com", ok, "1")
