@@ -835,7 +835,7 @@ def _spinner(description: str):
     from tqdm import tqdm
 
     stop = threading.Event()
-    bar = tqdm(desc=description, unit="s", bar_format="{desc}: {n:.0f} s")
+    bar = tqdm(desc=description, unit="s", bar_format="{desc}: {n:.0f} s", mininterval=10)
 
     def tick() -> None:
         while not stop.wait(1.0):

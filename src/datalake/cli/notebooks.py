@@ -79,4 +79,31 @@ def run_notebooks_verb(args: argparse.Namespace) -> int:
         raise CliError(f"no notebook matches --only {','.join(args.only or [])}")
     for path in executed:
         print(path)
+    print(f"executed notebooks are in {out}/ (open them with `jupyter lab {out}`)")
+    summary = summarize_figures(_read_figures())
+    if summary:
+        print(summary)
     return 0
+
+
+def _read_figures() -> dict:
+    import json
+
+    from datalake.config import build_dir
+
+    path = build_dir() / "notebooks" / "figures.json"
+    return json.loads(path.read_text()) if path.exists() else {}
+
+
+def summarize_figures(figures: dict) -> str:
+    """One line on what the run produced, from the figures the notebooks recorded."""
+    parts = []
+    ingestion = figures.get("05_raw_to_processed") or figures.get("02_ingestion") or {}
+    if "raw_events" in ingestion:
+        parts.append(f"{ingestion['raw_events']} events in the raw zone")
+    if "processed_rows" in figures.get("05_raw_to_processed", {}):
+        parts.append(f"{figures['05_raw_to_processed']['processed_rows']} processed rows")
+    if "curated_events" in figures.get("06_processed_to_curated", {}):
+        parts.append(f"{figures['06_processed_to_curated']['curated_events']} events in "
+                     "daily_summary")
+    return "lake: " + ", ".join(parts) if parts else ""

@@ -43,3 +43,18 @@ def test_the_notebooks_are_numbered_in_order_with_one_parameters_cell():
         tagged = [c for c in notebook.cells if "parameters" in c.metadata.get("tags", [])]
         assert len(tagged) == 1, path.name
         assert "def " not in "".join(c.source for c in notebook.cells if c.cell_type == "code")
+
+
+def test_summarize_figures_names_each_zone():
+    from datalake.cli.notebooks import summarize_figures
+
+    figures = {
+        "02_ingestion": {"raw_events": 10},
+        "05_raw_to_processed": {"raw_events": 12, "processed_rows": 9},
+        "06_processed_to_curated": {"curated_events": 9},
+    }
+    assert summarize_figures(figures) == (
+        "lake: 12 events in the raw zone, 9 processed rows, 9 events in daily_summary")
+    assert summarize_figures({"02_ingestion": {"raw_events": 10}}) == (
+        "lake: 10 events in the raw zone")
+    assert summarize_figures({}) == ""
