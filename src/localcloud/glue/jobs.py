@@ -142,6 +142,8 @@ class JobRuns:
         with self._lock:
             if run.state in FINAL_STATES:
                 return False
+            if run.state == "STOPPING" and state not in FINAL_STATES:
+                return False  # a stop asked for during start-up wins over RUNNING
             run.state = state
             run.last_modified_on = now
             if error is not None:

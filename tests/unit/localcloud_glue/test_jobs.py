@@ -75,3 +75,13 @@ def test_export_restore_keeps_finished_runs():
     restored.restore(runs.export())
     assert [r.run_id for r in restored.list("j")] == [done.run_id]
     assert restored.list("j")[0].to_api() == done.to_api()
+
+
+def test_a_stopping_run_does_not_go_back_to_running():
+    runs = JobRuns()
+    run = _run()
+    runs.add(run, 1)
+    assert runs.set_state(run, "STOPPING", T0)
+    assert not runs.set_state(run, "RUNNING", T0)
+    assert runs.set_state(run, "STOPPED", T0 + timedelta(seconds=1))
+    assert run.state == "STOPPED"
