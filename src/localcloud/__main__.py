@@ -80,7 +80,9 @@ def main(argv: list[str] | None = None) -> int:
     if persistence is not None:
         persistence.status = "ok"
     stopping.wait()
-    _logger.info("stopping")
+    _logger.info("stopping: refusing new requests, waiting for those in flight")
+    if not cloud.drain(timeout=60):
+        _logger.warning("requests still in flight after 60 s; exporting anyway")
     if not args.no_persist:
         try:
             summary = export_state(cloud, state_dir(data_dir))

@@ -7,6 +7,8 @@ import threading
 import boto3
 from botocore.config import Config
 
+# User agent marking the local cloud's own calls: never faulted, never refused while draining.
+INTERNAL_AGENT = "localcloud-internal"
 _lock = threading.Lock()
 _clients: dict[tuple[str, str, str], object] = {}
 
@@ -31,7 +33,7 @@ def local_client(service: str, endpoint: str, region: str):
                         retries={"max_attempts": 2, "mode": "standard"}, read_timeout=300,
                         max_pool_connections=50,
                         # marks the local cloud's own calls (fault injection skips them)
-                        user_agent_extra="localcloud-internal",
+                        user_agent_extra=INTERNAL_AGENT,
                     ),
                 )
     return client

@@ -16,7 +16,7 @@ from werkzeug.serving import make_server
 from werkzeug.wrappers import Request
 
 import localcloud
-from localcloud.clients import local_client
+from localcloud.clients import INTERNAL_AGENT, local_client
 from localcloud.config import CloudConfig
 from localcloud.errors import AwsError, NotImplementedOperation, render_error
 from localcloud.registry import Registry, Response
@@ -48,6 +48,9 @@ class LocalCloud:
         # functions, "telemetry": the CloudWatch Logs/metrics shipper).
         self.services: dict[str, Any] = {}
         self.plugin_errors: dict[str, str] = {}
+        self._flight = threading.Condition()
+        self._in_flight = 0
+        self._draining = False
         self.plugin_names = self._install_plugins(plugins)
 
     # -- plugins -------------------------------------------------------------------------------
@@ -110,8 +113,18 @@ class LocalCloud:
             )
         call.raw_headers = list(request.headers.items())
         call.remote_addr = request.remote_addr or "127.0.0.1"
+        # Calls of the cloud's own clients and its /_datalake routes are never refused; every
+        # other request counts as in flight, so that `drain` can wait for them.
+        external = INTERNAL_AGENT not in headers.get("User-Agent", "") and \
+            not request.path.startswith("/_datalake/")
         try:
-            response = self.dispatch(call, environ)
+            if external:
+                self._enter()
+            try:
+                response = self.dispatch(call, environ)
+            finally:
+                if external:
+                    self._leave()
         except AwsError as error:
             response = Response(*render_error(error, error_protocol(call)))
         except Exception as error:  # a bug of ours: answer like AWS's InternalFailure, log it
@@ -127,6 +140,25 @@ class LocalCloud:
         headers.append(("Content-Length", length))
         start_response(f"{response.status} {_reason(response.status)}", headers)
         return [response.body] if request.method != "HEAD" else [b""]
+
+    def _enter(self) -> None:
+        with self._flight:
+            if self._draining:
+                raise AwsError("The local cloud is stopping; retry the request.",
+                               "ServiceUnavailable", 503)
+            self._in_flight += 1
+
+    def _leave(self) -> None:
+        with self._flight:
+            self._in_flight -= 1
+            self._flight.notify_all()
+
+    def drain(self, timeout: float = 60.0) -> bool:
+        """Refuse new client requests (503, which SDKs retry) and wait until the ones in flight
+        have been answered, so that a state export after it misses no acknowledged write."""
+        with self._flight:
+            self._draining = True
+            return self._flight.wait_for(lambda: self._in_flight == 0, timeout)
 
     def dispatch(self, call: ApiCall, environ: dict[str, Any]) -> Response:
         found = self.registry.find_route(call.method, call.path)

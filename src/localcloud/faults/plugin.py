@@ -6,6 +6,7 @@ import json
 import logging
 import time
 
+from localcloud.clients import INTERNAL_AGENT
 from localcloud.errors import AwsError
 from localcloud.faults.settings import FaultSettings
 from localcloud.registry import Response
@@ -14,7 +15,6 @@ from localcloud.s3events.calls import bucket_and_key
 _logger = logging.getLogger(__name__)
 
 ORDER = 5
-INTERNAL_AGENT = "localcloud-internal"  # the local cloud's own clients are never faulted
 
 
 def is_put_object(call) -> bool:
