@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import os
+import time
+import uuid
 from urllib.parse import urlencode
 
 from localcloud.apigateway.events import GatewayRequest
@@ -40,7 +42,8 @@ def _serve(cloud, gateway: Gateway, call) -> Response:
     request = GatewayRequest(
         method=call.method,
         path=params.get("path") or "/",
-        headers=call.raw_headers or list(call.headers.items()),
+        headers=_with_gateway_headers(call.raw_headers or list(call.headers.items()),
+                                      call.remote_addr, host),
         query=call.query,
         body=call.body,
         api_id=params["api_id"],
@@ -56,3 +59,17 @@ def _serve(cloud, gateway: Gateway, call) -> Response:
     for key, value in answer.headers:
         headers[key] = f"{headers[key]}, {value}" if key in headers else value
     return Response(answer.status, headers, answer.body)
+
+
+def _with_gateway_headers(headers: list[tuple[str, str]], source_ip: str,
+                          host: str) -> list[tuple[str, str]]:
+    """The headers API Gateway adds before calling the integration (trace id, forwarding)."""
+    present = {k.lower() for k, _ in headers}
+    port = host.rsplit(":", 1)[1] if ":" in host else "80"
+    added = [
+        ("X-Amzn-Trace-Id", f"Root=1-{int(time.time()):08x}-{uuid.uuid4().hex[:24]}"),
+        ("X-Forwarded-For", source_ip),
+        ("X-Forwarded-Port", port),
+        ("X-Forwarded-Proto", "http"),
+    ]
+    return list(headers) + [(k, v) for k, v in added if k.lower() not in present]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import json
 import logging
+import re
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -41,11 +42,18 @@ def install(cloud) -> None:
                        unquote(call.route_params["name"]))}, content_type="application/json"))
     # Any write to a function (code, configuration, concurrency, deletion) invalidates its spec.
     registry.observe("lambda", lambda call: call.method in ("POST", "PUT", "DELETE", "PATCH"),
-                     lambda call, response: runtime.invalidate())
+                     lambda call, response: _on_write(runtime, call))
     registry.health("lambda", runtime.health)
     registry.state("lambda_async_events", runtime.events.export, runtime.events.restore)
     registry.on_stop(runtime.events.stop)
     registry.on_stop(runtime.close)
+
+
+def _on_write(runtime: LambdaRuntime, call) -> None:
+    runtime.invalidate()
+    match = re.match(r"^/2015-03-31/functions/([^/]+)/?$", call.path)
+    if call.method == "DELETE" and match:  # DeleteFunction: its warm workers go too
+        runtime.pool.retire(unquote(match.group(1)).split(":")[-1])
 
 
 def _scaled_sleep(cloud):

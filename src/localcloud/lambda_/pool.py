@@ -194,6 +194,13 @@ class WorkerPool:
                 return
         worker.kill()
 
+    def retire(self, name: str) -> None:
+        """Stop the idle workers of `name` (its function was deleted or changed)."""
+        with self._lock:
+            idle = self._idle.pop(name, [])
+        for worker in idle:
+            worker.kill()
+
     def kill_busy(self, name: str) -> int:
         """Kill every worker of `name` that is running an invocation (fault injection)."""
         with self._lock:

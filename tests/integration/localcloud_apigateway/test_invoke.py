@@ -34,6 +34,8 @@ def test_proxy_event_is_what_api_gateway_sends(api):
     assert event["multiValueQueryStringParameters"] == {"a": ["1", "2"], "b": ["x"]}
     assert event["headers"]["X-Multi"] == "v1"
     assert event["multiValueHeaders"]["X-Multi"] == ["v1"]
+    assert event["headers"]["X-Forwarded-For"] == "127.0.0.1"
+    assert event["headers"]["X-Amzn-Trace-Id"].startswith("Root=1-")
     assert event["pathParameters"] is None
     assert event["stageVariables"] == {"color": "blue"}
     ctx = event["requestContext"]

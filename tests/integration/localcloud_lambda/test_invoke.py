@@ -111,3 +111,17 @@ def test_import_error_is_reported_as_aws_does(lambda_client, role_arn):
     body = _payload(response)
     assert body["errorType"] == "Runtime.ImportModuleError"
     assert body["errorMessage"].startswith("Unable to import module 'app': No module named")
+
+
+def test_deleted_function_is_gone_with_its_workers(lambda_client, make_function, local_cloud):
+    import pytest
+    from botocore.exceptions import ClientError
+
+    name = make_function("echo")
+    lambda_client.invoke(FunctionName=name, Payload=b"{}")
+    assert local_cloud.services["lambda"].pool.counts()[name]["idle"] == 1
+    lambda_client.delete_function(FunctionName=name)
+    assert name not in local_cloud.services["lambda"].pool.counts()
+    with pytest.raises(ClientError) as err:
+        lambda_client.invoke(FunctionName=name, Payload=b"{}")
+    assert err.value.response["Error"]["Code"] == "ResourceNotFoundException"
