@@ -177,6 +177,18 @@ class Gateway:
                 counter = self._quotas[(plan_id, key_id)] = Quota(*spec)
             return counter
 
+    def export_usage(self) -> dict:
+        """Quota usage per (usage plan, key), for the state export."""
+        with self._lock:
+            return {f"{plan}|{key}": quota.export()
+                    for (plan, key), quota in self._quotas.items()}
+
+    def restore_usage(self, data: dict) -> None:
+        with self._lock:
+            for ident, item in (data or {}).items():
+                plan, _, key = ident.partition("|")
+                self._quotas[(plan, key)] = Quota.restore(item)
+
     # -- integration ---------------------------------------------------------------------------
     def _invoke_lambda(self, integration: dict, event: dict, ctx: dict) -> Answer:
         match = _LAMBDA_URI.search(integration.get("uri") or "")

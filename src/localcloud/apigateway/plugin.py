@@ -34,6 +34,7 @@ def install(cloud) -> None:
     cloud.registry.observe("apigateway", lambda call: call.method != "GET",
                            lambda call, response: stages.invalidate())
     cloud.registry.health("apigateway", lambda: {"status": "ok"})
+    cloud.registry.state("apigateway_usage", gateway.export_usage, gateway.restore_usage)
 
 
 def _serve(cloud, gateway: Gateway, call) -> Response:

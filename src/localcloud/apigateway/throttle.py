@@ -74,3 +74,18 @@ class Quota:
 
     def remaining(self) -> int:
         return max(0, self.limit - self.used)
+
+    def export(self) -> dict:
+        """The usage so far, JSON-ready (usage survives a restart, as on AWS)."""
+        with self._lock:
+            return {"limit": self.limit, "period": self.period, "offset": self.offset,
+                    "window": self._window.isoformat() if self._window else None,
+                    "used": self.used}
+
+    @classmethod
+    def restore(cls, data: dict, now=None) -> Quota:
+        quota = cls(data["limit"], data["period"], data.get("offset", 0), now=now)
+        if data.get("window"):
+            quota._window = datetime.fromisoformat(data["window"])
+            quota.used = int(data.get("used", 0))
+        return quota

@@ -48,3 +48,12 @@ def test_quota_windows():
     assert quota_window("MONTH", 27, wednesday) == datetime(2026, 10, 28, tzinfo=timezone.utc)
     with pytest.raises(ValueError, match="DAY, WEEK or MONTH"):
         quota_window("YEAR", 0, wednesday)
+
+
+def test_quota_usage_survives_export_and_restore():
+    now = [datetime(2026, 11, 25, 12, 0, tzinfo=timezone.utc)]
+    quota = Quota(3, "DAY", now=lambda: now[0])
+    quota.consume()
+    quota.consume()
+    restored = Quota.restore(quota.export(), now=lambda: now[0])
+    assert [restored.consume() for _ in range(2)] == [True, False]
