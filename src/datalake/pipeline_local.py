@@ -71,6 +71,7 @@ def run_local_pipeline(
     first, last = _split_last_day(generated)
     result = LocalPipelineResult(out, summarize_events(generated), 0)
     session = spark or build_session("datalake-demo", master="local[2]")
+    session.sparkContext.setLogLevel("ERROR")
     for batch in (first, last):
         if not batch:
             continue
