@@ -163,7 +163,19 @@ def _populate(client) -> dict:
             "plan_id": plan["id"], "etag": etag, "topic": topic}
 
 
+def _listening_addresses(port: int) -> set[str]:
+    """Local addresses of sockets listening on `port` (from /proc/net/tcp, IPv4)."""
+    found = set()
+    for line in open("/proc/net/tcp").read().splitlines()[1:]:
+        local, state = line.split()[1], line.split()[3]
+        address, hex_port = local.split(":")
+        if int(hex_port, 16) == port and state == "0A":  # 0A = LISTEN
+            found.add(socket.inet_ntoa(bytes.fromhex(address)[::-1]))
+    return found
+
+
 def test_lifecycle_and_state_round_trip(cloud):
+    assert _listening_addresses(cloud["port"]) == {"127.0.0.1"}  # not reachable from outside
     client = _clients(cloud["endpoint"])
     created = _populate(client)
     assert _cli("status", "--data-dir", str(cloud["dir"])).returncode == 0
