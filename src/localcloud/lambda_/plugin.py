@@ -7,6 +7,7 @@ import base64
 import json
 import logging
 import re
+import threading
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -45,6 +46,15 @@ def install(cloud) -> None:
                      lambda call, response: _on_write(runtime, call))
     registry.health("lambda", runtime.health)
     registry.state("lambda_async_events", runtime.events.export, runtime.events.restore)
+    reaper = threading.Event()
+
+    def reap_forever() -> None:
+        while not reaper.wait(30.0):
+            runtime.pool.reap()
+
+    registry.on_start(lambda: threading.Thread(target=reap_forever, name="lambda-reaper",
+                                               daemon=True).start())
+    registry.on_stop(reaper.set)
     registry.on_stop(runtime.events.stop)
     registry.on_stop(runtime.close)
 

@@ -25,7 +25,7 @@ _logger = logging.getLogger(__name__)
 
 # AWS gives the init phase 10 s, then retries it within the invocation's own timeout.
 INIT_TIMEOUT_S = 10.0
-IDLE_LIFETIME_S = 600.0  # warm workers older than this (idle) are reaped
+IDLE_LIFETIME_S = 300.0  # warm workers idle longer than this are reaped
 
 
 class WorkerTimeout(Exception):
@@ -57,6 +57,7 @@ class Worker:
             AWS_LAMBDA_LOG_GROUP_NAME=spec.log_group,
             AWS_LAMBDA_LOG_STREAM_NAME=self.log_stream,
             AWS_EXECUTION_ENV=f"AWS_Lambda_{spec.runtime or 'python3.11'}",
+            TZ=":UTC",  # Lambda's clock is UTC whatever the host's time zone
             PYTHONUNBUFFERED="1",
         )
         env.update(spec.environment)
@@ -193,6 +194,19 @@ class WorkerPool:
                 self._idle[worker.spec.name].append(worker)
                 return
         worker.kill()
+
+    def reap(self, max_idle_s: float = IDLE_LIFETIME_S) -> int:
+        """Stop workers idle for longer than `max_idle_s` (Lambda reclaims idle environments)."""
+        now = time.monotonic()
+        victims = []
+        with self._lock:
+            for name, idle in self._idle.items():
+                keep = [w for w in idle if now - w.last_used <= max_idle_s and w.alive]
+                victims += [w for w in idle if w not in keep]
+                self._idle[name] = keep
+        for worker in victims:
+            worker.kill()
+        return len(victims)
 
     def retire(self, name: str) -> None:
         """Stop the idle workers of `name` (its function was deleted or changed)."""

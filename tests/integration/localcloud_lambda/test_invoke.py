@@ -125,3 +125,11 @@ def test_deleted_function_is_gone_with_its_workers(lambda_client, make_function,
     with pytest.raises(ClientError) as err:
         lambda_client.invoke(FunctionName=name, Payload=b"{}")
     assert err.value.response["Error"]["Code"] == "ResourceNotFoundException"
+
+
+def test_idle_workers_are_reaped(lambda_client, make_function, local_cloud):
+    name = make_function("echo")
+    first = _payload(lambda_client.invoke(FunctionName=name, Payload=b"{}"))
+    assert local_cloud.services["lambda"].pool.reap(max_idle_s=0) >= 1
+    second = _payload(lambda_client.invoke(FunctionName=name, Payload=b"{}"))
+    assert second["pid"] != first["pid"] and second["calls"] == 1  # a cold start again
