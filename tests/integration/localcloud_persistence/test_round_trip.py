@@ -25,10 +25,11 @@ def _free_port() -> int:
 
 
 def _cli(*args, check=True):
+    # Without AWS_ENDPOINT_URL (another test's cloud may set it): the data dir names the cloud.
+    env = {k: v for k, v in os.environ.items() if k != "AWS_ENDPOINT_URL"}
+    env.update(AWS_ACCESS_KEY_ID="test", AWS_SECRET_ACCESS_KEY="test")
     completed = subprocess.run([sys.executable, "-m", "datalake.cli.main", "local", *args],
-                               capture_output=True, text=True, timeout=300,
-                               env=dict(os.environ, AWS_ACCESS_KEY_ID="test",
-                                        AWS_SECRET_ACCESS_KEY="test"))
+                               capture_output=True, text=True, timeout=300, env=env)
     if check:
         assert completed.returncode == 0, completed.stdout + completed.stderr
     return completed
