@@ -67,6 +67,7 @@ class JobRun:
     timeout_minutes: int
     started_on: datetime
     attempt: int = 0
+    previous_run_id: str | None = None
     state: str = "STARTING"
     error_message: str | None = None
     completed_on: datetime | None = None
@@ -95,6 +96,7 @@ class JobRun:
         optional = {
             "CompletedOn": self.completed_on,
             "ErrorMessage": self.error_message,
+            "PreviousRunId": self.previous_run_id,
             "WorkerType": self.worker_type,
             "NumberOfWorkers": self.number_of_workers,
             "GlueVersion": self.glue_version,

@@ -116,7 +116,7 @@ class JobRunner:
         if state == "SUCCEEDED":
             self._commit_bookmark(request, work)
         task_counts = read_task_counts(events_dir) if events_dir else None
-        service.finish_run(run, state, message, task_counts)
+        service.finish_run(request, state, message, task_counts)
         shutil.rmtree(work, ignore_errors=True)
 
     def _prepare(

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import threading
 import time
 from pathlib import Path
 from typing import Any
 
 from localcloud.glue import telemetry
 from localcloud.glue.bookmarks import BookmarkStore
-from localcloud.glue.errors import EntityNotFound, InvalidInput
+from localcloud.glue.errors import ConcurrentRunsExceeded, EntityNotFound, InvalidInput
 from localcloud.glue.jobs import (
     DEFAULT_TIMEOUT_MINUTES,
     FINAL_STATES,
@@ -61,14 +62,32 @@ class JobService:
             glue_version=job.get("GlueVersion"),
             max_capacity=params.get("MaxCapacity") or job.get("MaxCapacity"),
         )
+        self._launch(job, run, merged)
+        return {"JobRunId": run.run_id}
+
+    def _launch(self, job: dict, run: JobRun, merged: dict[str, str]) -> None:
         max_concurrent = int((job.get("ExecutionProperty") or {}).get("MaxConcurrentRuns") or 1)
         self.runs.add(run, max_concurrent)
         self._publish(run, "STARTING")
         scale = self.time_scale or self.cloud.config.time_scale or 1.0
         spark = dataclasses.replace(self.spark, jars=list(self.spark.jars),
                                     extra_conf=dict(self.spark.extra_conf))
-        self._runner.start(RunRequest(job, run, merged, timeout * 60.0 / scale, spark))
-        return {"JobRunId": run.run_id}
+        request = RunRequest(job, run, merged, run.timeout_minutes * 60.0 / scale, spark)
+        self._runner.start(request)
+
+    def _retry(self, request: RunRequest) -> None:
+        """Glue's MaxRetries: a failed run starts again as a new run, Attempt + 1."""
+        failed = request.run
+        retry = dataclasses.replace(
+            failed, run_id=new_run_id(), attempt=failed.attempt + 1,
+            previous_run_id=failed.run_id, state="STARTING", error_message=None,
+            completed_on=None, last_modified_on=None, execution_seconds=0,
+            started_on=utc_now(), stop_requested=threading.Event(),
+        )
+        try:
+            self._launch(request.job, retry, request.merged_arguments)
+        except ConcurrentRunsExceeded:
+            _logger.warning("no retry of %s: concurrent runs exceeded", failed.run_id)
 
     def get_job_run(self, params: dict) -> dict:
         run = self.runs.get(_required(params, "JobName"), _required(params, "RunId"))
@@ -133,9 +152,12 @@ class JobService:
             self._publish(run, state)
 
     def finish_run(
-        self, run: JobRun, state: str, message: str | None, task_counts: dict | None = None
+        self, request: RunRequest, state: str, message: str | None,
+        task_counts: dict | None = None,
     ) -> None:
-        """Final state, then metrics, the state change event and listeners."""
+        """Final state, then metrics, the state change event and listeners; a retry when the
+        job's MaxRetries allows one."""
+        run = request.run
         if not self.runs.set_state(run, state, utc_now(), message):
             return
         _logger.info("job run %s of %s: %s %s", run.run_id, run.job_name, state, message or "")
@@ -144,6 +166,8 @@ class JobService:
             task_counts,
         )
         self._publish(run, state)
+        if state == "FAILED" and run.attempt < int(request.job.get("MaxRetries") or 0):
+            self._retry(request)
 
     # -- helpers -------------------------------------------------------------------------------
     def _get_job(self, job_name: str) -> dict:

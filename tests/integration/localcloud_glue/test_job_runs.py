@@ -142,19 +142,24 @@ def test_failure_reports_the_exception_and_logs_it(
     clients, make_job, unique, state_events, wait_for_run, log_messages,
 ):
     glue = clients["glue"]
-    job = make_job(unique, FAILING_SCRIPT)
+    job = make_job(unique, FAILING_SCRIPT, MaxRetries=1)
     run_id = glue.start_job_run(JobName=job)["JobRunId"]
     run = wait_for_run(glue, job, run_id)
     assert run["JobRunState"] == "FAILED"
     assert run["ErrorMessage"] == "ValueError: boom 123"
+    retry = glue.get_job_runs(JobName=job)["JobRuns"][0]  # MaxRetries 1: one more attempt
+    assert (retry["Attempt"], retry["PreviousRunId"]) == (1, run_id)
+    retry = wait_for_run(glue, job, retry["Id"])
+    assert retry["JobRunState"] == "FAILED"
+    assert len(glue.get_job_runs(JobName=job)["JobRuns"]) == 2
     assert "ValueError: boom 123" in log_messages(clients["logs"], "/aws-glue/jobs/error", run_id)
     assert "about to fail" in log_messages(clients["logs"], "/aws-glue/jobs/output", run_id)
     final = state_events[job][-1]
     assert (final["source"], final["detail-type"]) == ("aws.glue", "Glue Job State Change")
     assert final["detail"] == {"jobName": job, "severity": "ERROR", "state": "FAILED",
-                               "jobRunId": run_id, "message": "ValueError: boom 123"}
+                               "jobRunId": retry["Id"], "message": "ValueError: boom 123"}
     dims = [{"Name": "JobName", "Value": job}]
-    assert _metric_sum(clients["cloudwatch"], "JobRunsFailed", dims) == 1
+    assert _metric_sum(clients["cloudwatch"], "JobRunsFailed", dims) == 2
 
 
 def test_missing_script_fails_with_its_location(clients, unique, wait_for_run):
