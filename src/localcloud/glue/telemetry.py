@@ -7,6 +7,7 @@ import logging
 import threading
 import time
 from datetime import datetime
+from typing import Any
 
 from localcloud.glue.listeners import notify_job_state
 
@@ -129,17 +130,39 @@ def job_state_event(
 def publish_job_state(cloud, events_client, event: dict, put: bool) -> None:
     """Tell in-process listeners; and when `put` (final states, as AWS), PutEvents too."""
     notify_job_state(cloud, event)
-    if not put:
-        return
+    if put:
+        put_glue_event(events_client, event["detail-type"], event["detail"])
+
+
+def put_glue_event(events_client, detail_type: str, detail: dict) -> None:
+    """PutEvents of one `aws.glue` event; a failure is logged, never raised."""
     try:
         events_client.put_events(Entries=[{
-            "Source": event["source"],
-            "DetailType": event["detail-type"],
-            "Detail": json.dumps(event["detail"]),
-            "Resources": event["resources"],
+            "Source": "aws.glue", "DetailType": detail_type,
+            "Detail": json.dumps(detail), "Resources": [],
         }])
     except Exception as error:  # moto answers 500 for some targets (see docs/glue-local.md)
-        _logger.warning("PutEvents of Glue Job State Change failed: %s", error)
+        _logger.warning("PutEvents of %s failed: %s", detail_type, error)
+
+
+def crawler_state_detail(
+    name: str, state: str, account: str, message: str, started: datetime,
+    result: Any = None, runtime_seconds: float = 0.0,
+) -> dict:
+    """The detail of a "Glue Crawler State Change" event (Started / Succeeded / Failed)."""
+    detail = {"accountId": account, "crawlerName": name, "state": state, "message": message,
+              "startTime": started.strftime("%Y-%m-%dT%H:%M:%SZ")}
+    if state != "Started":
+        detail.update({
+            "completionDate": datetime.now(started.tzinfo).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "runningTime (sec)": str(int(runtime_seconds)),
+            "tablesCreated": str(getattr(result, "tables_created", 0)),
+            "tablesUpdated": str(getattr(result, "tables_updated", 0)),
+            "tablesDeleted": str(getattr(result, "tables_deleted", 0)),
+            "partitionsCreated": str(getattr(result, "partitions_added", 0)),
+            "partitionsUpdated": "0", "partitionsDeleted": "0",
+        })
+    return detail
 
 
 def _batches(events: list[dict]):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import time
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -224,3 +225,48 @@ def test_stop_crawler_cancels_and_moto_state_never_shows(clients, lake, wait_for
     assert lake in [c["Name"] for c in glue.get_crawlers()["Crawlers"]]
     with pytest.raises(glue.exceptions.EntityNotFoundException):
         glue.start_crawler(Name=lake + "-missing")
+
+
+def test_delete_behavior_removes_tables_whose_data_is_gone(clients, lake, crawl):
+    s3, glue = clients["s3"], clients["glue"]
+    _put_json(s3, lake, "a/x.json", [{"a": 1}])
+    _put_json(s3, lake, "b/y.json", [{"totally": "different", "columns": 2}])
+    glue.create_crawler(Name=lake, Role="r", DatabaseName=lake,
+                        Targets={"S3Targets": [{"Path": f"s3://{lake}/"}]},
+                        SchemaChangePolicy={"UpdateBehavior": "UPDATE_IN_DATABASE",
+                                            "DeleteBehavior": "DELETE_FROM_DATABASE"},
+                        Configuration=json.dumps({"Version": 1.0, "Grouping": {
+                            "TableLevelConfiguration": 2}}))
+    crawl(glue, lake)
+    assert sorted(t["Name"] for t in glue.get_tables(DatabaseName=lake)["TableList"]) == ["a", "b"]
+    s3.delete_object(Bucket=lake, Key="b/y.json")
+    crawl(glue, lake)
+    assert [t["Name"] for t in glue.get_tables(DatabaseName=lake)["TableList"]] == ["a"]
+    metrics = glue.get_crawler_metrics(CrawlerNameList=[lake])["CrawlerMetricsList"][0]
+    assert metrics["TablesDeleted"] == 1
+
+
+def test_crawler_state_change_events_reach_eventbridge_rules(clients, lake, crawl, local_cloud):
+    import boto3
+
+    kwargs = {"endpoint_url": local_cloud.config.endpoint, "region_name": "us-east-1",
+              "aws_access_key_id": "test", "aws_secret_access_key": "test"}
+    sqs, events = boto3.client("sqs", **kwargs), boto3.client("events", **kwargs)
+    queue_url = sqs.create_queue(QueueName=lake)["QueueUrl"]
+    queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])[
+        "Attributes"]["QueueArn"]
+    events.put_rule(Name=lake, EventPattern=json.dumps({
+        "source": ["aws.glue"], "detail-type": ["Glue Crawler State Change"],
+        "detail": {"crawlerName": [lake]}}))
+    events.put_targets(Rule=lake, Targets=[{"Id": "q", "Arn": queue_arn}])
+    _put_json(clients["s3"], lake, "t/a.json", [{"a": 1}])
+    clients["glue"].create_crawler(Name=lake, Role="r", DatabaseName=lake,
+                                   Targets={"S3Targets": [{"Path": f"s3://{lake}/t/"}]})
+    crawl(clients["glue"], lake)
+    states, deadline = [], time.time() + 30
+    while len(states) < 2 and time.time() < deadline:
+        for message in sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10,
+                                           WaitTimeSeconds=1).get("Messages", []):
+            states.append(json.loads(message["Body"])["detail"])
+    assert [d["state"] for d in states] == ["Started", "Succeeded"]
+    assert states[1]["tablesCreated"] == "1"

@@ -27,6 +27,7 @@ from localcloud.glue.errors import (
 )
 
 _logger = logging.getLogger(__name__)
+CRAWLER_EVENT = "Glue Crawler State Change"
 
 
 @dataclass
@@ -138,7 +139,11 @@ class CrawlerService:
             log.write(f"[{info['MessagePrefix']}] {message}")
 
         write(f"BENCHMARK : Running Start Crawl for Crawler {name}")
-        status, error = "SUCCEEDED", None
+        events = self.cloud.client("events")
+        account = self.cloud.config.account
+        telemetry.put_glue_event(events, CRAWLER_EVENT, telemetry.crawler_state_detail(
+            name, "Started", account, "Crawler Started", info["StartTime"]))
+        status, error, result = "SUCCEEDED", None, None
         try:
             config = self.cloud.config
             env = config.child_env()
@@ -173,6 +178,11 @@ class CrawlerService:
             if error:
                 state.last_crawl["ErrorMessage"] = error
             state.state, state.started = "READY", None
+        if status != "CANCELLED":
+            outcome = "Succeeded" if status == "SUCCEEDED" else "Failed"
+            telemetry.put_glue_event(events, CRAWLER_EVENT, telemetry.crawler_state_detail(
+                name, outcome, account, error or f"Crawler {outcome}", info["StartTime"],
+                result, elapsed))
 
     # -- views ---------------------------------------------------------------------------------
     def _describe(self, name: str) -> dict:
