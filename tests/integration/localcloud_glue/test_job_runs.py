@@ -220,3 +220,49 @@ def test_unknown_job_and_bad_arguments_are_refused(clients, make_job, unique):
     with pytest.raises(glue.exceptions.InvalidInputException, match="job-bookmark-option"):
         glue.start_job_run(JobName=job, Arguments={"--job-bookmark-option": "yes"})
     assert glue.get_job_runs(JobName=job)["JobRuns"] == []
+
+
+CATALOG_SCRIPT = '''
+import sys
+from awsglue.transforms import *
+from awsglue.utils import getResolvedOptions
+from awsglue.context import GlueContext
+from awsglue.job import Job
+from pyspark.context import SparkContext
+
+args = getResolvedOptions(sys.argv, ["JOB_NAME", "database", "table"])
+glue_context = GlueContext(SparkContext.getOrCreate())
+job = Job(glue_context)
+job.init(args["JOB_NAME"], args)
+frame = glue_context.create_dynamic_frame.from_catalog(
+    database=args["database"], table_name=args["table"], transformation_ctx="catalog")
+mapped = ApplyMapping.apply(frame=frame, mappings=[
+    ("a", "long", "a_text", "string"), ("nested.x", "long", "x", "double"),
+    ("day", "string", "day", "string")])
+rows = sorted((r["a_text"], r["x"], str(r["day"])) for r in mapped.toDF().collect())
+print("ROWS", rows, "COLUMNS", mapped.toDF().columns, flush=True)
+job.commit()
+'''
+
+
+def test_from_catalog_and_apply_mapping(clients, make_job, unique, wait_for_run, log_messages):
+    s3, glue = clients["s3"], clients["glue"]
+    s3.create_bucket(Bucket=unique)
+    for day, a in (("1", 10), ("2", 20)):
+        s3.put_object(Bucket=unique, Key=f"t/day={day}/f.json",
+                      Body=f'{{"a": {a}, "nested": {{"x": {a + 1}}}}}\n'.encode())
+    glue.create_database(DatabaseInput={"Name": unique})
+    glue.create_table(DatabaseName=unique, TableInput={
+        "Name": "t", "PartitionKeys": [{"Name": "day", "Type": "string"}],
+        "Parameters": {"classification": "json"},
+        "StorageDescriptor": {"Location": f"s3://{unique}/t/", "Columns": [
+            {"Name": "a", "Type": "bigint"}, {"Name": "nested", "Type": "struct<x:bigint>"}]},
+    })
+    job = make_job(unique, CATALOG_SCRIPT, {"--database": unique, "--table": "t"})
+    run_id = glue.start_job_run(JobName=job)["JobRunId"]
+    run = wait_for_run(glue, job, run_id)
+    assert run["JobRunState"] == "SUCCEEDED", run.get("ErrorMessage")
+    [line] = [m for m in log_messages(clients["logs"], "/aws-glue/jobs/output", run_id)
+              if m.startswith("ROWS")]
+    assert line == ("ROWS [('10', 11.0, '1'), ('20', 21.0, '2')] "
+                    "COLUMNS ['a_text', 'x', 'day']")

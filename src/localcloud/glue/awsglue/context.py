@@ -92,6 +92,33 @@ class _Reader:
         return DynamicFrame(frame, self._context, transformation_ctx)
 
 
+    def from_catalog(
+        self,
+        database: str,
+        table_name: str,
+        transformation_ctx: str = "",
+        additional_options: dict | None = None,
+        **_kwargs: Any,
+    ) -> DynamicFrame:
+        """Read a catalog table's S3 location in its classification's format (json, parquet,
+        csv, orc), all partitions, bookmark-aware like from_options."""
+        import boto3
+
+        glue = boto3.client("glue", endpoint_url=os.environ.get("AWS_ENDPOINT_URL") or None)
+        table = glue.get_table(DatabaseName=database, Name=table_name)["Table"]
+        location = (table.get("StorageDescriptor") or {}).get("Location")
+        if not location:
+            raise ValueError(f"table {database}.{table_name} has no StorageDescriptor.Location")
+        fmt = (table.get("Parameters") or {}).get("classification") or _format_of(table)
+        return self.from_options(
+            "s3", {"paths": [location], "recurse": True,
+                   **{k: v for k, v in (additional_options or {}).items() if k == "exclusions"}},
+            format=fmt, transformation_ctx=transformation_ctx,
+            # the table's partition keys become columns, as Glue adds them
+            format_options={"basePath": location},
+        )
+
+
 class _Writer:
     def __init__(self, context: GlueContext) -> None:
         self._context = context
@@ -139,6 +166,15 @@ class GlueContext:
 
     def get_logger(self) -> logging.Logger:
         return logging.getLogger("awsglue")
+
+
+def _format_of(table: dict) -> str:
+    serde = ((table.get("StorageDescriptor") or {}).get("SerdeInfo") or {}).get(
+        "SerializationLibrary", "").lower()
+    for fmt in ("parquet", "orc", "json"):
+        if fmt in serde:
+            return fmt
+    return "csv"
 
 
 def _spark_format(name: str | None) -> str:
