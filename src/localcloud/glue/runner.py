@@ -17,6 +17,7 @@ import signal
 import subprocess
 import threading
 import time
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,7 @@ from localcloud.glue import telemetry
 from localcloud.glue.jobs import JobRun, script_argv
 from localcloud.glue.spark_events import read_task_counts
 from localcloud.glue.spark_submit import SHIM_PARENT, SparkSettings, build_command
+from localcloud.glue.warm import WarmDriver, WarmPool, start_pumps
 
 _logger = logging.getLogger(__name__)
 _EXCEPTION_LINE = re.compile(r"^(?:[A-Za-z_][\w]*\.)*(?P<name>[A-Za-z_]\w*)(?P<rest>:.*)?$")
@@ -79,6 +81,7 @@ class JobRunner:
 
     def __init__(self, service: Any) -> None:
         self._service = service
+        self._pool = WarmPool()
 
     def start(self, request: RunRequest) -> threading.Thread:
         thread = threading.Thread(
@@ -101,10 +104,11 @@ class JobRunner:
             # Continuous logging: the driver's whole output in one more group, stream = run id.
             group = args.get("--continuous-log-logGroup") or CONTINUOUS_LOG_GROUP
             sinks.append(telemetry.LogStream(logs, group, run.run_id))
-        events_dir = work / "spark-events" if "--enable-metrics" in args else None
+        metrics = "--enable-metrics" in args
+        events_dir = None
         try:
-            command, env = self._prepare(request, work, err, events_dir)
-            state, message = self._run_process(request, command, env, work, sinks)
+            launch = self._prepare(request, work, err, metrics)
+            state, message, events_dir = self._run_process(request, launch, work, sinks)
         except RunFailed as error:
             err.write(str(error))
             state, message = "FAILED", str(error)
@@ -115,13 +119,23 @@ class JobRunner:
             sink.flush()
         if state == "SUCCEEDED":
             self._commit_bookmark(request, work)
-        task_counts = read_task_counts(events_dir) if events_dir else None
+        task_counts = read_task_counts(events_dir) if metrics and events_dir else None
         service.finish_run(request, state, message, task_counts)
         shutil.rmtree(work, ignore_errors=True)
+        if request.spark.warm_driver:
+            threading.Thread(target=self._start_spare, args=(request.spark,), daemon=True).start()
+
+    def close(self) -> None:
+        """Stop the spare warm driver, if any, and start no more."""
+        self._pool.close()
+
+    @property
+    def warm_pool(self) -> WarmPool:
+        return self._pool
 
     def _prepare(
-        self, request: RunRequest, work: Path, err: telemetry.LogStream, events_dir: Path | None
-    ) -> tuple[list[str], dict[str, str]]:
+        self, request: RunRequest, work: Path, err: telemetry.LogStream, metrics: bool
+    ) -> _Launch:
         service, run, args = self._service, request.run, request.merged_arguments
         s3 = service.cloud.client("s3")
         location = (request.job.get("Command") or {}).get("ScriptLocation")
@@ -134,64 +148,101 @@ class JobRunner:
         ]
         state_path = work / "bookmark-state.json"
         state_path.write_text(json.dumps(service.bookmarks.sources(run.job_name)))
-        env = service.cloud.config.child_env()
-        env["PYTHONPATH"] = os.pathsep.join(
-            [str(SHIM_PARENT)] + [p for p in [env.get("PYTHONPATH")] if p]
-        )
-        env[STATE_ENV] = str(state_path)
-        env[COMMIT_ENV] = str(work / "bookmark-commit.json")
-        env.pop("SPARK_HOME", None)  # the pyspark package's own Spark, always
-        conf = {}
-        if events_dir is not None:
-            events_dir.mkdir(parents=True, exist_ok=True)
-            conf = {
-                "spark.eventLog.enabled": "true",
-                "spark.eventLog.dir": events_dir.as_uri(),
-                "spark.eventLog.compress": "false",
-            }
-        env[DRIVER_STDERR_ENV] = str(work / DRIVER_STDERR_FILE)
+        env = self._driver_env()
+        run_env = {
+            STATE_ENV: str(state_path),
+            COMMIT_ENV: str(work / "bookmark-commit.json"),
+            DRIVER_STDERR_ENV: str(work / DRIVER_STDERR_FILE),
+        }
+        env.update(run_env)
+        events_dir = work / "spark-events" if metrics else None
+        script_args = script_argv(run.job_name, run.run_id, args)
         command = build_command(
             str(LAUNCHER),
-            [str(script), *script_argv(run.job_name, run.run_id, args)],
+            [str(script), *script_args],
             request.spark,
             service.cloud.config.endpoint,
             (env["AWS_ACCESS_KEY_ID"], env["AWS_SECRET_ACCESS_KEY"]),
             app_name=f"{run.job_name}-{run.run_id[:11]}",
             py_files=py_files,
-            conf=conf,
+            conf=_event_log_conf(events_dir) if events_dir else None,
         )
-        return command, env
+        return _Launch(command, env, run_env, str(script), script_args, py_files, events_dir)
 
-    def _run_process(self, request, command, env, work, sinks) -> tuple[str, str | None]:
-        service, run = self._service, request.run
-        _logger.info("job run %s: %s", run.run_id, " ".join(command[:4]))
+    def _driver_env(self) -> dict[str, str]:
+        env = self._service.cloud.config.child_env()
+        env["PYTHONPATH"] = os.pathsep.join(
+            [str(SHIM_PARENT)] + [p for p in [env.get("PYTHONPATH")] if p]
+        )
+        env.pop("SPARK_HOME", None)  # the pyspark package's own Spark, always
+        return env
+
+    def _start_spare(self, spark: SparkSettings) -> None:
+        """Start a warm driver for the next run with these settings (warm.py)."""
+        endpoint = self._service.cloud.config.endpoint
+        signature = _signature(spark, endpoint)
+        if self._pool.has(signature):
+            return
+        control = Path(self._service.work_dir) / "warm" / uuid.uuid4().hex
+        control.mkdir(parents=True)
+        env = self._driver_env()
+        command = build_command(
+            str(LAUNCHER), ["--warm", str(control)], spark, endpoint,
+            (env["AWS_ACCESS_KEY_ID"], env["AWS_SECRET_ACCESS_KEY"]),
+            app_name="glue-warm-driver", conf=_event_log_conf(control / "spark-events"),
+        )
         process = subprocess.Popen(
-            command, cwd=work, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            command, cwd=control, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
             stdin=subprocess.DEVNULL, start_new_session=True, text=True, errors="replace",
         )
+        driver = WarmDriver(process, control, signature)
+        driver.relays = start_pumps(process)
+        self._pool.offer(driver)
+        _logger.info("warm Glue driver starting (pid %d)", process.pid)
+
+    def _run_process(
+        self, request: RunRequest, launch: _Launch, work: Path, sinks: list
+    ) -> tuple[str, str | None, Path | None]:
+        service, run = self._service, request.run
+        driver = None
+        if request.spark.warm_driver:
+            driver = self._pool.take(_signature(request.spark, service.cloud.config.endpoint))
+        if driver is not None:
+            _logger.info("job run %s: on warm driver pid %d", run.run_id, driver.process.pid)
+            process, relays, events_dir = driver.process, driver.relays, driver.events_dir
+            driver.hand_over({
+                "script": launch.script, "args": launch.script_args, "env": launch.run_env,
+                "py_files": launch.py_files, "cwd": str(work),
+            })
+        else:
+            _logger.info("job run %s: %s", run.run_id, " ".join(launch.command[:4]))
+            process = subprocess.Popen(
+                launch.command, cwd=work, env=launch.env, stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, start_new_session=True,
+                text=True, errors="replace",
+            )
+            relays, events_dir = start_pumps(process), launch.events_dir
         out, err, *more = sinks
         jvm_tail: collections.deque[str] = collections.deque(maxlen=400)
         python_tail: collections.deque[str] = collections.deque(maxlen=400)
         finished = threading.Event()
-        readers = [
-            threading.Thread(target=_pump, args=(process.stdout, [out, *more], None), daemon=True),
-            threading.Thread(target=_pump, args=(process.stderr, [err, *more], jvm_tail),
-                             daemon=True),
-            threading.Thread(target=_follow, args=(work / DRIVER_STDERR_FILE, [err, *more],
-                                                   python_tail, finished), daemon=True),
-        ]
-        for reader in readers:
-            reader.start()
+        relays[0].attach([out, *more], None)
+        relays[1].attach([err, *more], jvm_tail)
+        follower = threading.Thread(
+            target=_follow, args=(work / DRIVER_STDERR_FILE, [err, *more], python_tail, finished),
+            daemon=True,
+        )
+        follower.start()
         service.set_run_state(run, "RUNNING")
         deadline = time.monotonic() + request.timeout_seconds
         outcome: tuple[str, str | None] | None = None
         last_flush = time.monotonic()
         while process.poll() is None:
             if run.stop_requested.is_set():
-                _kill(process)
+                kill_process_group(process)
                 outcome = ("STOPPED", None)
             elif time.monotonic() > deadline:
-                _kill(process)
+                kill_process_group(process)
                 minutes = request.run.timeout_minutes
                 outcome = ("TIMEOUT", f"Job run timed out after {minutes} minutes")
             else:
@@ -201,14 +252,17 @@ class JobRunner:
                     sink.flush()
                 last_flush = time.monotonic()
         finished.set()
-        for reader in readers:
-            reader.join(timeout=10)
+        follower.join(timeout=10)
+        for relay in relays:
+            relay.done.wait(timeout=10)
+        if driver is not None:
+            shutil.rmtree(driver.control, ignore_errors=True)
         if outcome:
-            return outcome
+            return (*outcome, events_dir)
         if process.returncode == 0:
-            return "SUCCEEDED", None
+            return "SUCCEEDED", None, events_dir
         tail = list(python_tail) or list(jvm_tail)
-        return "FAILED", error_message_from(tail, process.returncode)
+        return "FAILED", error_message_from(tail, process.returncode), events_dir
 
     def _commit_bookmark(self, request: RunRequest, work: Path) -> None:
         run = request.run
@@ -218,6 +272,34 @@ class JobRunner:
             return  # no job.commit(): as on AWS, the bookmark does not move
         sources = json.loads(path.read_text())
         self._service.bookmarks.commit(run.job_name, run.run_id, run.attempt, sources)
+
+
+@dataclass
+class _Launch:
+    """How to start one run's driver: a full command, or the parts a warm driver needs."""
+
+    command: list[str]
+    env: dict[str, str]
+    run_env: dict[str, str]
+    script: str
+    script_args: list[str]
+    py_files: list[str]
+    events_dir: Path | None
+
+
+def _signature(spark: SparkSettings, endpoint: str) -> tuple:
+    """What a warm driver must share with a run to serve it."""
+    return (spark.master, tuple(spark.jars), spark.packages, spark.driver_memory,
+            tuple(sorted(spark.extra_conf.items())), endpoint)
+
+
+def _event_log_conf(folder: Path) -> dict[str, str]:
+    folder.mkdir(parents=True, exist_ok=True)
+    return {
+        "spark.eventLog.enabled": "true",
+        "spark.eventLog.dir": folder.as_uri(),
+        "spark.eventLog.compress": "false",
+    }
 
 
 def python_file_uris(args: dict[str, str], warn) -> list[str]:
@@ -237,16 +319,6 @@ def python_file_uris(args: dict[str, str], warn) -> list[str]:
             warn(f"--additional-python-modules {item}: not installed locally (the local "
                  "runner uses the packages of its own Python environment)")
     return uris
-
-
-def _pump(stream, sinks: list[telemetry.LogStream], tail: collections.deque | None) -> None:
-    for line in stream:
-        line = line.rstrip("\n")
-        for sink in sinks:
-            sink.write(line)
-        if tail is not None:
-            tail.append(line)
-    stream.close()
 
 
 def _follow(path: Path, sinks: list[telemetry.LogStream], tail: collections.deque,
@@ -275,7 +347,7 @@ def _follow(path: Path, sinks: list[telemetry.LogStream], tail: collections.dequ
         tail.append(pending)
 
 
-def _kill(process: subprocess.Popen) -> None:
+def kill_process_group(process: subprocess.Popen) -> None:
     """Stop the whole process group (the JVM and its Python children)."""
     for sig in (signal.SIGTERM, signal.SIGKILL):
         try:

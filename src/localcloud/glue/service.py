@@ -145,6 +145,7 @@ class JobService:
         deadline = time.monotonic() + timeout
         while any(r.state not in FINAL_STATES for r in active) and time.monotonic() < deadline:
             time.sleep(0.2)
+        self._runner.close()
 
     # -- called by the runner ------------------------------------------------------------------
     def set_run_state(self, run: JobRun, state: str) -> None:

@@ -23,6 +23,8 @@ class SparkSettings:
     packages: str | None = None
     driver_memory: str = "1g"
     extra_conf: dict[str, str] = field(default_factory=dict)
+    # Start the next run's driver ahead of time (warm.py); opt-in.
+    warm_driver: bool = False
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> SparkSettings:
@@ -36,6 +38,7 @@ class SparkSettings:
             jars=jars,
             packages=packages,
             driver_memory=env.get("DATALAKE_SPARK_DRIVER_MEMORY") or "1g",
+            warm_driver=(env.get("DATALAKE_GLUE_WARM_DRIVER") or "").lower() in ("1", "true"),
         )
 
 

@@ -4,25 +4,56 @@ Spark's PythonRunner merges the Python driver's stderr into the JVM's stdout; AW
 them apart (/aws-glue/jobs/output and /error). This launcher points file descriptor 2 at the
 file named by LOCALCLOUD_GLUE_DRIVER_STDERR, then runs the script as `__main__` with the
 script's own argv and folder on sys.path, exactly as if spark-submit had started it.
+
 Usage: spark-submit glue_launcher.py SCRIPT [ARGS...]
+   or: spark-submit glue_launcher.py --warm DIR   (make the SparkContext now, touch DIR/ready,
+       then wait for DIR/run.json: {"script", "args", "env", "py_files", "cwd"}; warm.py)
 """
 
+import json
 import os
 import runpy
 import sys
+import time
 
 
 def main() -> None:
+    py_files = []
+    if len(sys.argv) > 2 and sys.argv[1] == "--warm":
+        request = _wait_for_run(sys.argv[2])
+        os.environ.update(request["env"])
+        os.chdir(request["cwd"])
+        script, args, py_files = request["script"], request["args"], request["py_files"]
+    else:
+        script, args = sys.argv[1], sys.argv[2:]
     path = os.environ.get("LOCALCLOUD_GLUE_DRIVER_STDERR")
     if path:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
         os.dup2(fd, 2)
         os.close(fd)
         sys.stderr = open(2, "w", buffering=1, closefd=False)  # kept open for the process
-    script = os.path.abspath(sys.argv[1])
-    sys.argv = [script] + sys.argv[2:]
+    if py_files:
+        from pyspark import SparkContext
+
+        context = SparkContext.getOrCreate()
+        for py_file in py_files:
+            context.addPyFile(py_file)  # driver sys.path and every executor
+    script = os.path.abspath(script)
+    sys.argv = [script] + list(args)
     sys.path[0] = os.path.dirname(script)
     runpy.run_path(script, run_name="__main__")
+
+
+def _wait_for_run(control: str) -> dict:
+    from pyspark import SparkContext
+
+    SparkContext.getOrCreate()  # the JVM and the context start now, before any run
+    open(os.path.join(control, "ready"), "w").close()
+    path = os.path.join(control, "run.json")
+    while not os.path.exists(path):
+        time.sleep(0.05)
+    with open(path) as handle:
+        return json.load(handle)
 
 
 if __name__ == "__main__":
