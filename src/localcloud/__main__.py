@@ -72,11 +72,13 @@ def main(argv: list[str] | None = None) -> int:
     restore = not args.no_persist and (state_dir(data_dir) / "manifest.json").exists()
     if persistence is not None and restore:
         persistence.status = "restoring"  # `datalake local up` waits until it is "ok"
+    cloud.hold(restoring=restore)  # clients get 503 until the state is back
     cloud.start()
     _logger.info("local cloud listening on %s (data in %s)", config.endpoint, data_dir)
     if restore:
         summary = import_state(cloud, state_dir(data_dir))
         _logger.info("restored state: %s", json.dumps(summary))
+    cloud.hold(restoring=False)
     if persistence is not None:
         persistence.status = "ok"
     stopping.wait()

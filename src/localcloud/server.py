@@ -51,6 +51,7 @@ class LocalCloud:
         self._flight = threading.Condition()
         self._in_flight = 0
         self._draining = False
+        self._restoring = False
         self.plugin_names = self._install_plugins(plugins)
 
     # -- plugins -------------------------------------------------------------------------------
@@ -146,7 +147,17 @@ class LocalCloud:
             if self._draining:
                 raise AwsError("The local cloud is stopping; retry the request.",
                                "ServiceUnavailable", 503)
+            if self._restoring:
+                raise AwsError("The local cloud is restoring its state; retry the request.",
+                               "ServiceUnavailable", 503)
             self._in_flight += 1
+
+    def hold(self, restoring: bool = True) -> None:
+        """While `restoring`, refuse client requests with 503 (SDKs retry): a request served
+        from half-restored state would get a wrong answer (e.g. 403 for an API not yet back).
+        The cloud's own calls (the restore itself) and /_datalake routes still pass."""
+        with self._flight:
+            self._restoring = restoring
 
     def _leave(self) -> None:
         with self._flight:
