@@ -714,6 +714,16 @@ class Lake:
         """The stack's alarm states over time, one column per alarm (for a step plot)."""
         return alarm_state_timeline(self.alarm_history())
 
+    def plot_alarm_timeline(self, figsize: tuple[float, float] = (9, 3)) -> None:
+        """Draw the alarm states over time as steps (the notebook shows the figure)."""
+        timeline = self.alarm_timeline()
+        if timeline.empty:
+            _logger.info("no alarm history to draw")
+            return
+        ax = timeline.plot(drawstyle="steps-post", title="alarm states", figsize=figsize)
+        ax.set_yticks(list(STATE_LEVELS.values()), list(STATE_LEVELS))
+        ax.set_ylim(-0.25, 2.25)
+
     def dashboard(self, out: str | Path | None = None, hours: float = 1.0) -> Path:
         """Render the stack's CloudWatch dashboard to a PNG (build/notebooks/ by default)."""
         path = Path(out) if out else self.build_dir / "notebooks" / f"{self.stack}-dashboard.png"
