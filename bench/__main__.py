@@ -1,0 +1,144 @@
+"""`python -m bench [--quick] [--only KEY ...]`: run the benchmarks on the local cloud, print
+the table, write build/bench/results.json and docs/benchmarks.md."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import shutil
+import sys
+import time
+import traceback
+from datetime import datetime, timezone
+from pathlib import Path
+
+from bench import api_throughput, athena, freshness, handler_cpu, spark_jobs
+from bench.bill import build_bill, gather_usage
+from bench.common import Result, Settings
+from bench.machine import describe_machine
+from bench.memory import PeakSampler
+from bench.report import format_table, write_outputs
+
+_logger = logging.getLogger("bench")
+
+# (key, needs the cloud, runner) in running order: freshness reads the raw zone the API
+# benchmark filled before the scratch data of the Spark benchmarks exists.
+BENCHMARKS = [
+    ("handler", False, handler_cpu.run),
+    ("api", True, api_throughput.run),
+    ("freshness", True, freshness.run),
+    ("job", True, spark_jobs.run_overhead),
+    ("athena", True, athena.run),
+    ("scale", True, spark_jobs.run_scale),
+]
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="tiny sizes: a smoke run")
+    parser.add_argument("--only", nargs="+", choices=[k for k, _, _ in BENCHMARKS],
+                        help="run only these benchmarks")
+    parser.add_argument("--runs", type=int, help="repetitions per benchmark")
+    parser.add_argument("--scale-sizes", help="comma list of event counts, first = baseline")
+    parser.add_argument("--scale-budget", type=float, help="seconds the scale benchmark may use")
+    parser.add_argument("--out", type=Path, default=ROOT / "build" / "bench")
+    parser.add_argument("--doc", type=Path, default=None,
+                        help="markdown output (default docs/benchmarks.md for a full run of "
+                             "everything, none otherwise)")
+    return parser.parse_args(argv)
+
+
+def settings_from(args: argparse.Namespace) -> Settings:
+    settings = Settings.quick() if args.quick else Settings()
+    if args.runs:
+        settings.runs = args.runs
+    if args.scale_sizes:
+        settings.scale_sizes = tuple(int(s) for s in args.scale_sizes.split(","))
+    if args.scale_budget:
+        settings.scale_budget_s = args.scale_budget
+    return settings
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    for noisy in ("werkzeug", "botocore", "localcloud", "py4j", "datalake", "pyathena",
+                  "urllib3"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    args = parse_args(argv)
+    settings = settings_from(args)
+    chosen = [b for b in BENCHMARKS if not args.only or b[0] in args.only]
+    started, clock = datetime.now(timezone.utc), time.perf_counter()
+    sampler = PeakSampler().start()
+    work = args.out / "work"
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    results: dict[str, Result] = {}
+    notes, lake, usage, bill = [], None, None, None
+    try:
+        if any(needs for _, needs, _ in chosen):
+            from bench.lake import BenchLake
+
+            lake = BenchLake(work)
+            lake.start()
+            notes.append(f"local cloud start + `datalake deploy --target local`: "
+                         f"{lake.deploy_seconds:.1f} s")
+        for key, needs, runner in chosen:
+            _logger.info("benchmark %s ...", key)
+            begun = time.perf_counter()
+            try:
+                for result in runner(settings, lake if needs else None):
+                    results[result.key] = result
+            except Exception as exc:  # one broken benchmark must not hide the others
+                _logger.error("benchmark %s failed:\n%s", key, traceback.format_exc())
+                results[key] = Result(key=key, title=key, figure="", baseline="", summary=None,
+                                      error=f"{type(exc).__name__}: {exc}")
+            _logger.info("benchmark %s done in %.0f s", key, time.perf_counter() - begun)
+        if lake is not None and "api_batch_vs_single" in results:
+            try:
+                usage = gather_usage(lake, results)
+                bill = build_bill(usage)
+            except Exception as exc:
+                _logger.error("cost model failed:\n%s", traceback.format_exc())
+                notes.append(f"cost model failed: {type(exc).__name__}: {exc}")
+    finally:
+        if lake is not None:
+            lake.stop()
+        sampler.stop()
+    memory = Result(
+        key="peak_memory", title="peak memory of the whole demo (local cloud + Spark)",
+        figure="peak sum of RSS over the process tree, GB", baseline="— (absolute)",
+        summary=None, unit=" GB", goal=("<=", 6.0), goal_text="≤ 6 GB",
+        details={"peak_bytes": sampler.peak_bytes, "processes_at_peak": sampler.peak_processes,
+                 "samples": sampler.samples},
+        limits="Sampled every 0.25 s (a shorter spike can be missed); RSS counts shared pages "
+               "once per process, so the sum overstates what the machine needed. Spark driver "
+               "memory is capped by spark-submit's default (1 GB heap) per job run.",
+    )
+    from bench.stats import Summary
+
+    gigabytes = sampler.peak_bytes / 1024**3
+    memory.summary = Summary(gigabytes, gigabytes, gigabytes, 1)
+    rows = [r.as_dict() for r in results.values()] + [memory.as_dict()]
+    payload = {
+        "started": started.isoformat(timespec="seconds"),
+        "finished": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "elapsed_s": time.perf_counter() - clock,
+        "mode": "quick" if args.quick else "full",
+        "machine": describe_machine(), "settings": settings.as_dict(),
+        "results": rows, "usage": usage, "bill": bill, "notes": notes,
+    }
+    doc = args.doc
+    if doc is None and not args.quick and not args.only:
+        doc = ROOT / "docs" / "benchmarks.md"
+    write_outputs(payload, args.out / "results.json", doc)
+    print(format_table(rows))
+    if bill:
+        for mode, data in bill.items():
+            print(f"AWS cost per million events ({mode}): ${data['total_usd']:.2f}")
+    print(f"results: {args.out / 'results.json'}" + (f", {doc}" if doc else ""))
+    return 1 if any(r.get("error") for r in rows) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
