@@ -83,5 +83,5 @@ def test_build_bill_batches_cost_less_than_single_events():
                   and i["unit"] == "invocations"]
     assert validation[0]["quantity"] == pytest.approx(1_000_000)  # one per raw object
     assert single["total_usd"] == pytest.approx(sum(i["usd"] for i in single["items"]))
-    # one PutMetricData per request ($10 per million) costs more than API Gateway ($3.50)
-    assert list(single["shares"])[:2] == ["CloudWatch", "API Gateway"]
+    # per event: PutMetricData $10/M and the raw PUT $5/M cost more than API Gateway $3.50/M
+    assert list(single["shares"])[:3] == ["CloudWatch", "S3 raw", "API Gateway"]
