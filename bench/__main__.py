@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import shutil
 import sys
 import time
@@ -18,6 +19,7 @@ from bench.common import Result, Settings
 from bench.machine import describe_machine
 from bench.memory import PeakSampler
 from bench.report import format_table, write_outputs
+from bench.stats import Summary, summarize
 
 _logger = logging.getLogger("bench")
 
@@ -60,29 +62,20 @@ def settings_from(args: argparse.Namespace) -> Settings:
     return settings
 
 
-def main(argv: list[str] | None = None) -> int:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    for noisy in ("werkzeug", "botocore", "localcloud", "py4j", "datalake", "pyathena",
-                  "urllib3"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
-    args = parse_args(argv)
-    settings = settings_from(args)
-    chosen = [b for b in BENCHMARKS if not args.only or b[0] in args.only]
-    started, clock = datetime.now(timezone.utc), time.perf_counter()
-    sampler = PeakSampler().start()
-    work = args.out / "work"
-    shutil.rmtree(work, ignore_errors=True)
-    work.mkdir(parents=True)
+def run_benchmarks(chosen: list, settings: Settings, work: Path) -> tuple[dict, dict]:
+    """Run `chosen` benchmarks (one local cloud for those that need it); (results, extras)
+    where extras hold the cost usage, the bill and notes."""
     results: dict[str, Result] = {}
-    notes, lake, usage, bill = [], None, None, None
+    extras: dict = {"notes": [], "usage": None, "bill": None}
+    lake = None
     try:
         if any(needs for _, needs, _ in chosen):
             from bench.lake import BenchLake
 
             lake = BenchLake(work)
             lake.start()
-            notes.append(f"local cloud start + `datalake deploy --target local`: "
-                         f"{lake.deploy_seconds:.1f} s")
+            extras["notes"].append(f"local cloud start + `datalake deploy --target local`: "
+                                   f"{lake.deploy_seconds:.1f} s")
         for key, needs, runner in chosen:
             _logger.info("benchmark %s ...", key)
             begun = time.perf_counter()
@@ -96,46 +89,76 @@ def main(argv: list[str] | None = None) -> int:
             _logger.info("benchmark %s done in %.0f s", key, time.perf_counter() - begun)
         if lake is not None and "api_batch_vs_single" in results:
             try:
-                usage = gather_usage(lake, results)
-                bill = build_bill(usage)
+                extras["usage"] = gather_usage(lake, results)
+                extras["bill"] = build_bill(extras["usage"])
             except Exception as exc:
                 _logger.error("cost model failed:\n%s", traceback.format_exc())
-                notes.append(f"cost model failed: {type(exc).__name__}: {exc}")
+                extras["notes"].append(f"cost model failed: {type(exc).__name__}: {exc}")
     finally:
         if lake is not None:
             lake.stop()
-        sampler.stop()
-    memory = Result(
+    return results, extras
+
+
+def memory_result(sampler: PeakSampler) -> Result:
+    gigabytes = sampler.peak_bytes / 1024**3
+    return Result(
         key="peak_memory", title="peak memory of the whole demo (local cloud + Spark)",
         figure="peak sum of RSS over the process tree, GB", baseline="— (absolute)",
-        summary=None, unit=" GB", goal=("<=", 6.0), goal_text="≤ 6 GB",
+        summary=Summary(gigabytes, gigabytes, gigabytes, 1), unit=" GB", goal=("<=", 6.0),
+        goal_text="≤ 6 GB",
         details={"peak_bytes": sampler.peak_bytes, "processes_at_peak": sampler.peak_processes,
                  "samples": sampler.samples},
         limits="Sampled every 0.25 s (a shorter spike can be missed); RSS counts shared pages "
-               "once per process, so the sum overstates what the machine needed. Spark driver "
-               "memory is capped by spark-submit's default (1 GB heap) per job run.",
+               "once per process, so the sum overstates what the machine needed. Each local "
+               "Glue job run is a spark-submit driver with a 1 GB heap next to the bench's own "
+               "Spark session.",
     )
-    from bench.stats import Summary
 
-    gigabytes = sampler.peak_bytes / 1024**3
-    memory.summary = Summary(gigabytes, gigabytes, gigabytes, 1)
-    rows = [r.as_dict() for r in results.values()] + [memory.as_dict()]
+
+def load_note(sampler: PeakSampler) -> list[str]:
+    if not sampler.load_averages:
+        return []
+    load = summarize(sampler.load_averages)
+    return [f"1-minute load average during the run (other work shares the machine): median "
+            f"{load.median:.1f}, min {load.min:.1f}, max {load.max:.1f} on {os.cpu_count()} "
+            f"cores"]
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    for noisy in ("werkzeug", "botocore", "localcloud", "py4j", "datalake", "pyathena",
+                  "urllib3", "fsspec"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    args = parse_args(argv)
+    settings = settings_from(args)
+    chosen = [b for b in BENCHMARKS if not args.only or b[0] in args.only]
+    started, clock = datetime.now(timezone.utc), time.perf_counter()
+    work = args.out / "work"
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    sampler = PeakSampler().start()
+    try:
+        results, extras = run_benchmarks(chosen, settings, work)
+    finally:
+        sampler.stop()
+    rows = [r.as_dict() for r in results.values()] + [memory_result(sampler).as_dict()]
     payload = {
         "started": started.isoformat(timespec="seconds"),
         "finished": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "elapsed_s": time.perf_counter() - clock,
         "mode": "quick" if args.quick else "full",
         "machine": describe_machine(), "settings": settings.as_dict(),
-        "results": rows, "usage": usage, "bill": bill, "notes": notes,
+        "results": rows, "usage": extras["usage"], "bill": extras["bill"],
+        "notes": extras["notes"] + load_note(sampler),
     }
     doc = args.doc
     if doc is None and not args.quick and not args.only:
         doc = ROOT / "docs" / "benchmarks.md"
     write_outputs(payload, args.out / "results.json", doc)
     print(format_table(rows))
-    if bill:
-        for mode, data in bill.items():
-            print(f"AWS cost per million events ({mode}): ${data['total_usd']:.2f}")
+    for mode, data in (extras["bill"] or {}).items():
+        print(f"AWS cost per million events ({mode}): ${data['total_usd']:.2f}")
     print(f"results: {args.out / 'results.json'}" + (f", {doc}" if doc else ""))
     return 1 if any(r.get("error") for r in rows) else 0
 

@@ -15,12 +15,12 @@ from bench.stats import Summary, meets_goal
 class Settings:
     """Sizes and repetitions; `quick()` is the smoke run of every benchmark."""
 
-    runs: int = 5
+    runs: int = 3
     handler_requests: int = 2000
-    api_single_requests: int = 300
-    api_batches: int = 6
-    job_events: int = 20_000
-    athena_events: int = 50_000
+    api_single_requests: int = 200
+    api_batches: int = 5
+    job_events: int = 5_000
+    athena_events: int = 20_000
     athena_days: int = 7
     scale_sizes: tuple[int, ...] = (10_000, 100_000, 1_000_000)
     scale_runs: int = 2

@@ -60,4 +60,5 @@ def describe_machine() -> dict:
         "spark": spark,
         "duckdb": duck,
         "moto": moto_version,
+        "load_average_1m": round(os.getloadavg()[0], 1),
     }

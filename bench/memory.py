@@ -5,6 +5,7 @@ its children), sampled in a background thread."""
 from __future__ import annotations
 
 import logging
+import os
 import threading
 
 import psutil
@@ -32,6 +33,7 @@ class PeakSampler:
         self.peak_bytes = 0
         self.peak_processes = 0
         self.samples = 0
+        self.load_averages: list[float] = []  # 1-minute load average at each sample
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="rss-sampler", daemon=True)
         self._root = psutil.Process()
@@ -44,6 +46,7 @@ class PeakSampler:
         while not self._stop.is_set():
             total, count = tree_rss(self._root)
             self.samples += 1
+            self.load_averages.append(os.getloadavg()[0])
             if total > self.peak_bytes:
                 self.peak_bytes, self.peak_processes = total, count
             self._stop.wait(self.interval)
