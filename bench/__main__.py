@@ -44,6 +44,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--runs", type=int, help="repetitions per benchmark")
     parser.add_argument("--scale-sizes", help="comma list of event counts, first = baseline")
     parser.add_argument("--scale-budget", type=float, help="seconds the scale benchmark may use")
+    parser.add_argument("--render", type=Path, metavar="RESULTS_JSON",
+                        help="only rewrite the markdown (--doc, default docs/benchmarks.md) "
+                             "from an earlier results.json")
     parser.add_argument("--out", type=Path, default=ROOT / "build" / "bench")
     parser.add_argument("--doc", type=Path, default=None,
                         help="markdown output (default docs/benchmarks.md for a full run of "
@@ -131,6 +134,15 @@ def main(argv: list[str] | None = None) -> int:
                   "urllib3", "fsspec"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     args = parse_args(argv)
+    if args.render:
+        import json
+
+        from bench.report import markdown
+
+        doc = args.doc or ROOT / "docs" / "benchmarks.md"
+        doc.write_text(markdown(json.loads(args.render.read_text())))
+        print(f"wrote {doc} from {args.render}")
+        return 0
     settings = settings_from(args)
     chosen = [b for b in BENCHMARKS if not args.only or b[0] in args.only]
     started, clock = datetime.now(timezone.utc), time.perf_counter()

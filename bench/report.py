@@ -7,6 +7,7 @@ import logging
 from pathlib import Path
 
 from bench import cost
+from bench.findings import FINDINGS
 
 _logger = logging.getLogger(__name__)
 
@@ -60,6 +61,8 @@ def markdown(payload: dict) -> str:
     out += ["## What limits each figure", ""]
     for row in payload["results"]:
         out.append(f"- **{row['title']}** — {row['limits']}")
+    out += ["", "## Limits that are ours, and what was done", ""]
+    out += [f"- {text}" for text in FINDINGS]
     out += ["", "## Details", ""]
     for row in payload["results"]:
         details = {k: v for k, v in row["details"].items() if k not in ("usage", "runs")}
