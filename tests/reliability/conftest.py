@@ -138,6 +138,10 @@ class Stack:
             keys += [item["Key"] for item in page.get("Contents", [])]
         return keys
 
+    def visible_keys(self, bucket_output: str, prefix: str) -> list[str]:
+        """Keys under `prefix` that a query engine reads (no `_`/`.` path part below it)."""
+        return visible(self.keys(bucket_output, prefix), prefix)
+
     def raw_lines(self) -> list[dict]:
         """Every line of every raw object, with the object's key and source."""
         s3, bucket, lines = self.s3(), self.outputs["RawBucket"], []
@@ -204,3 +208,15 @@ def record_figures():
             out.write(json.dumps({"test": test, "at": stamp, **figures}) + "\n")
 
     return record
+
+
+@pytest.fixture(scope="session")
+def deploy(cloud):
+    """`deploy(name)` deploys another stack on the tier's cloud and returns its `Stack`."""
+    return lambda name: deploy_stack(cloud, name)
+
+
+@pytest.fixture(scope="session")
+def cli():
+    """`cli(*args, timeout=..., check=...)` runs `datalake <args>` in a subprocess."""
+    return run_cli
