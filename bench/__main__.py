@@ -85,6 +85,9 @@ def run_benchmarks(chosen: list, settings: Settings, work: Path) -> tuple[dict, 
             try:
                 for result in runner(settings, lake if needs else None):
                     results[result.key] = result
+            except KeyboardInterrupt:  # Ctrl-C: keep what ran, write the report, stop
+                extras["notes"].append(f"interrupted during {key}; later benchmarks not run")
+                break
             except Exception as exc:  # one broken benchmark must not hide the others
                 _logger.error("benchmark %s failed:\n%s", key, traceback.format_exc())
                 results[key] = Result(key=key, title=key, figure="", baseline="", summary=None,
