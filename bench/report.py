@@ -47,6 +47,12 @@ def markdown(payload: dict) -> str:
         "edit by hand. Every figure is a ratio against a baseline measured in the same run "
         "(per repetition, then median with min–max over the repetitions), because the machine "
         "is shared and noisy. Tests never assert these numbers.", "",
+        "Run them with `make bench` (every benchmark, the sizes below) or `python -m bench "
+        "--quick` (a smoke run of every benchmark with tiny sizes, a few minutes); options "
+        "`--only KEY...`, `--runs N`, `--scale-sizes 10000,100000,1000000`, `--scale-budget "
+        "SECONDS`, `--render build/bench/results.json` (rewrite this page from a results "
+        "file). The scale benchmark skips a size whose projected time (linear in events, "
+        "from the sizes already run) would exceed the budget, and says so under Details.", "",
         f"Run {payload['started']} → {payload['finished']} ({payload['mode']} run, "
         f"{payload['elapsed_s']:.0f} s).", "",
         "**Machine:** " + ", ".join(f"{k} {v}" for k, v in m.items()), "",
