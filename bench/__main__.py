@@ -47,6 +47,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--render", type=Path, metavar="RESULTS_JSON",
                         help="only rewrite the markdown (--doc, default docs/benchmarks.md) "
                              "from an earlier results.json")
+    parser.add_argument("--merge", type=Path, nargs="+", default=[], metavar="RESULTS_JSON",
+                        help="with --render: take the scale rows from these results files "
+                             "(a separate `--only scale` run) and recompute the bill")
     parser.add_argument("--out", type=Path, default=ROOT / "build" / "bench")
     parser.add_argument("--doc", type=Path, default=None,
                         help="markdown output (default docs/benchmarks.md for a full run of "
@@ -131,6 +134,33 @@ def load_note(sampler: PeakSampler) -> list[str]:
             f"cores"]
 
 
+def render(args: argparse.Namespace) -> int:
+    """--render [--merge ...]: rewrite results.json (when merging) and the markdown."""
+    import json
+
+    from bench.bill import rebill
+    from bench.report import markdown
+
+    payload = json.loads(args.render.read_text())
+    for extra_path in args.merge:
+        extra = json.loads(extra_path.read_text())
+        scale_rows = [r for r in extra["results"] if r["key"].startswith("scale")]
+        payload["results"] = [r for r in payload["results"] if not r["key"].startswith("scale")]
+        payload["results"][-1:-1] = scale_rows  # before peak memory, the last row
+        payload["settings"]["scale_sizes"] = extra["settings"]["scale_sizes"]
+        payload["settings"]["scale_runs"] = extra["settings"]["scale_runs"]
+        payload["notes"] = payload.get("notes", []) + [
+            f"scale rows from a separate `--only scale` run {extra['started']} → "
+            f"{extra['finished']} on the same machine ({'; '.join(extra.get('notes', []))})"]
+        payload = rebill(payload)
+    if args.merge:
+        args.render.write_text(json.dumps(payload, indent=2, default=str) + "\n")
+    doc = args.doc or ROOT / "docs" / "benchmarks.md"
+    doc.write_text(markdown(payload))
+    print(f"wrote {doc} from {args.render}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     for noisy in ("werkzeug", "botocore", "localcloud", "py4j", "datalake", "pyathena",
@@ -138,14 +168,7 @@ def main(argv: list[str] | None = None) -> int:
         logging.getLogger(noisy).setLevel(logging.WARNING)
     args = parse_args(argv)
     if args.render:
-        import json
-
-        from bench.report import markdown
-
-        doc = args.doc or ROOT / "docs" / "benchmarks.md"
-        doc.write_text(markdown(json.loads(args.render.read_text())))
-        print(f"wrote {doc} from {args.render}")
-        return 0
+        return render(args)
     settings = settings_from(args)
     chosen = [b for b in BENCHMARKS if not args.only or b[0] in args.only]
     started, clock = datetime.now(timezone.utc), time.perf_counter()

@@ -101,6 +101,9 @@ def _stored(lake, results: dict) -> dict:
     scale = [r for k, r in results.items() if k.startswith("scale_")]
     if not scale:
         return {}
+    stored = scale[0].details["scale"].get("stored_bytes_per_million")
+    if stored:
+        return stored
     largest = max(scale, key=lambda r: r.details["events"])
     size = largest.details["events"]
     bucket = lake.outputs["ProcessedBucket"]
@@ -109,3 +112,29 @@ def _stored(lake, results: dict) -> dict:
     _, quarantine = lake.bucket_bytes(bucket, f"bench/scale/{size}/run-0/quarantine/")
     per = cost.MILLION / size
     return {"raw": int(raw * per), "processed": int((processed + quarantine) * per)}
+
+
+def rebill(payload: dict) -> dict:
+    """Recompute `usage` and `bill` of a results payload whose scale rows were replaced by those
+    of a separate run: the Glue seconds for a million events take that run's slope, storage its
+    bytes. Pure (works on the JSON payload)."""
+    usage = payload.get("usage")
+    rows = {row["key"]: row for row in payload["results"]}
+    scale = next((r for k, r in rows.items() if k.startswith("scale_") and r["summary"]), None)
+    if not usage or not scale:
+        return payload
+    info = scale["details"]["scale"]
+    fresh = rows.get("freshness")
+    by_job = {}
+    if fresh and fresh["details"].get("runs"):
+        by_job = {r["job"]: r["seconds"] for r in fresh["details"]["runs"][0]["glue_runs"]}
+    runs = []
+    for job, seconds, workers in usage["glue_runs_per_million"]:
+        if job == "raw_to_processed":
+            measured = next((s for name, s in by_job.items() if "raw-to-processed" in name),
+                            seconds)
+            seconds = measured + (info.get("fit_s_per_event") or 0.0) * cost.MILLION
+        runs.append((job, seconds, workers))
+    usage = {**usage, "glue_runs_per_million": runs,
+             "stored_bytes_per_million": info.get("stored_bytes_per_million") or {}}
+    return {**payload, "usage": usage, "bill": build_bill(usage)}

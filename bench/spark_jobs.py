@@ -94,7 +94,7 @@ def run_scale(settings: Settings, lake) -> list[Result]:
     skipped, objects = [], {}
     budget_end = time.monotonic() + settings.scale_budget_s
     for size in settings.scale_sizes:
-        if seconds:  # a single size so far: assume linear through the origin (pessimistic)
+        if len(seconds) >= 2:  # the first two sizes always run: the ratio needs them
             intercept, slope = _fit(seconds)
             projected = (intercept + slope * size) * settings.scale_runs
             if time.monotonic() + projected > budget_end:
@@ -135,12 +135,26 @@ def run_scale(settings: Settings, lake) -> list[Result]:
                   "skipped": skipped, "budget_s": settings.scale_budget_s,
                   "fit_intercept_s": fit[0] if fit else None,
                   "fit_s_per_event": fit[1] if fit else None}
+    if results:
+        scale_info["stored_bytes_per_million"] = _stored_per_million(lake, max(seconds))
     for result in results:
         result.details["scale"] = scale_info
     if not results:
         results.append(Result(key="scale", title="scale: raw → processed", figure="", baseline="",
                               summary=None, error=f"only one size ran: {scale_info}"))
     return results
+
+
+def _stored_per_million(lake, size: int) -> dict[str, int]:
+    """Bytes a million events leave in the raw and processed zones (processed + quarantine),
+    from the first run at `size` events."""
+    bucket = lake.outputs["ProcessedBucket"]
+    prefix = f"{SCRATCH_PREFIX}/scale/{size}"
+    raw = lake.bucket_bytes(bucket, f"{prefix}/raw/")[1]
+    processed = lake.bucket_bytes(bucket, f"{prefix}/run-0/processed_data/")[1]
+    quarantine = lake.bucket_bytes(bucket, f"{prefix}/run-0/quarantine/")[1]
+    per = 1_000_000 / size
+    return {"raw": int(raw * per), "processed": int((processed + quarantine) * per)}
 
 
 def _fit(seconds: dict[int, list[float]]) -> tuple[float, float]:
