@@ -134,25 +134,36 @@ def load_note(sampler: PeakSampler) -> list[str]:
             f"cores"]
 
 
+def merge_payload(payload: dict, extra: dict) -> dict:
+    """`payload` with the benchmark rows of `extra` (a separate `--only` run) in place of its
+    own (by key family: scale_* replaces scale*), its API usage if it has one, and the bill
+    recomputed."""
+    from bench.bill import rebill
+
+    fresh = [r for r in extra["results"] if r["key"] != "peak_memory"]
+    families = {r["key"].split("_")[0] for r in fresh}
+    kept = [r for r in payload["results"] if r["key"].split("_")[0] not in families]
+    payload = {**payload, "results": kept[:-1] + fresh + kept[-1:]}  # peak memory stays last
+    for name in ("scale_sizes", "scale_runs", "scale_budget_s") if "scale" in families else ():
+        payload["settings"][name] = extra["settings"][name]
+    if extra.get("usage") and payload.get("usage"):
+        payload["usage"] = {**payload["usage"], "modes": extra["usage"]["modes"]}
+    keys = ", ".join(sorted(r["key"] for r in fresh))
+    payload["notes"] = payload.get("notes", []) + [
+        f"rows {keys} from a separate `--only` run {extra['started']} → {extra['finished']} on "
+        f"the same machine ({'; '.join(extra.get('notes', []))})"]
+    return rebill(payload)
+
+
 def render(args: argparse.Namespace) -> int:
     """--render [--merge ...]: rewrite results.json (when merging) and the markdown."""
     import json
 
-    from bench.bill import rebill
     from bench.report import markdown
 
     payload = json.loads(args.render.read_text())
     for extra_path in args.merge:
-        extra = json.loads(extra_path.read_text())
-        scale_rows = [r for r in extra["results"] if r["key"].startswith("scale")]
-        payload["results"] = [r for r in payload["results"] if not r["key"].startswith("scale")]
-        payload["results"][-1:-1] = scale_rows  # before peak memory, the last row
-        payload["settings"]["scale_sizes"] = extra["settings"]["scale_sizes"]
-        payload["settings"]["scale_runs"] = extra["settings"]["scale_runs"]
-        payload["notes"] = payload.get("notes", []) + [
-            f"scale rows from a separate `--only scale` run {extra['started']} → "
-            f"{extra['finished']} on the same machine ({'; '.join(extra.get('notes', []))})"]
-        payload = rebill(payload)
+        payload = merge_payload(payload, json.loads(extra_path.read_text()))
     if args.merge:
         args.render.write_text(json.dumps(payload, indent=2, default=str) + "\n")
     doc = args.doc or ROOT / "docs" / "benchmarks.md"

@@ -121,8 +121,10 @@ def rebill(payload: dict) -> dict:
     usage = payload.get("usage")
     rows = {row["key"]: row for row in payload["results"]}
     scale = next((r for k, r in rows.items() if k.startswith("scale_") and r["summary"]), None)
-    if not usage or not scale:
+    if not usage:
         return payload
+    if not scale:
+        return {**payload, "bill": build_bill(usage)}
     info = scale["details"]["scale"]
     fresh = rows.get("freshness")
     by_job = {}

@@ -49,6 +49,19 @@ def zone_of(bucket: str, stack: str) -> str:
     return "other"
 
 
+def is_aws_namespace(call) -> bool:
+    """Whether a PutMetricData call writes an `AWS/...` namespace (the local cloud's own
+    Lambda/Athena metrics, which AWS publishes for free), in any protocol boto3 uses."""
+    try:
+        if call.protocol == "query":
+            return call.form().get("Namespace", "").startswith("AWS/")
+        if call.protocol == "json":
+            return str(call.json().get("Namespace", "")).startswith("AWS/")
+    except ValueError:
+        return False
+    return b"AWS/" in call.body  # CBOR: the namespace is a plain UTF-8 string in the body
+
+
 class RequestCounter:
     """An interceptor for LocalCloud (returns None: never answers, only counts)."""
 
@@ -72,6 +85,8 @@ class RequestCounter:
                 self.calls[key] += 1
                 self.s3[(zone, tier)] += 1
             return None
+        if key == ("cloudwatch", "PutMetricData") and is_aws_namespace(call):
+            key = ("cloudwatch", "PutMetricData:AWS")  # AWS's own metrics: not billed
         with self._lock:
             self.calls[key] += 1
         return None

@@ -28,3 +28,32 @@ def test_zone_of_bucket_names_of_the_contract():
 
 def test_difference_drops_unchanged_keys():
     assert difference(Counter(a=3, b=1), Counter(a=1, b=1)) == {"a": 2}
+
+
+def _call(protocol, body, content_type="application/x-www-form-urlencoded"):
+    from localcloud.routing import ApiCall
+
+    return ApiCall(method="POST", path="/", query={}, headers={"content-type": content_type},
+                   body=body, service="cloudwatch", operation="PutMetricData",
+                   protocol=protocol)
+
+
+def test_aws_namespaces_are_told_apart_in_every_protocol():
+    from bench.counters import is_aws_namespace
+
+    assert is_aws_namespace(_call("query", b"Action=PutMetricData&Namespace=AWS%2FLambda"))
+    assert not is_aws_namespace(_call("query", b"Action=PutMetricData&Namespace=DataLake"))
+    assert is_aws_namespace(_call("json", b'{"Namespace": "AWS/Athena"}', "application/json"))
+    assert not is_aws_namespace(_call("json", b'{"Namespace": "DataLake"}', "application/json"))
+    assert is_aws_namespace(_call("cbor", b"\xa2iNamespacejAWS/Lambda", "application/cbor"))
+
+
+def test_counter_keeps_aws_metrics_apart_from_billed_ones():
+    from bench.counters import RequestCounter
+
+    counter = RequestCounter("lake")
+    counter(_call("query", b"Action=PutMetricData&Namespace=AWS%2FLambda"))
+    counter(_call("query", b"Action=PutMetricData&Namespace=DataLake"))
+    calls, _ = counter.snapshot()
+    assert calls[("cloudwatch", "PutMetricData")] == 1
+    assert calls[("cloudwatch", "PutMetricData:AWS")] == 1
