@@ -71,7 +71,7 @@ def markdown(payload: dict) -> str:
     out += [f"- {text}" for text in FINDINGS]
     out += ["", "## Details", ""]
     for row in payload["results"]:
-        details = {k: v for k, v in row["details"].items() if k not in ("usage", "runs")}
+        details = {k: v for k, v in row["details"].items() if k != "usage"}
         out.append(f"- `{row['key']}`: `{json.dumps(details, default=str)}`")
     out += _cost_markdown(payload.get("bill"), payload.get("usage"))
     out += _notes(payload)
