@@ -6,7 +6,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 JARS   := .cache/jars/.complete
 
-.PHONY: demo test setup lint unit integration notebooks bench synth clean
+.PHONY: demo test setup lint unit integration notebooks reliability audit bench synth clean
 
 setup: $(STAMP) $(JARS)
 
@@ -20,7 +20,7 @@ $(JARS): scripts/fetch_spark_jars.sh
 demo: setup
 	@$(VENV)/bin/datalake demo
 
-test: setup lint unit integration notebooks
+test: setup lint unit integration notebooks reliability
 
 lint: $(STAMP)
 	@$(VENV)/bin/ruff check src infra_gen lambdas glue_jobs tests bench
@@ -35,6 +35,9 @@ integration: setup
 
 notebooks: setup
 	@bash scripts/pytest_tier.sh notebooks
+
+reliability: setup
+	@bash scripts/pytest_tier.sh reliability
 
 bench: setup
 	@$(PY) -m bench
