@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from typing import Any
 
 from localcloud.provision.base import (
@@ -67,8 +68,17 @@ class BucketHandler(ResourceHandler):
     def delete(self, ctx, current, props):
         s3 = ctx.client("s3")
         name = current.physical_id
-        ignore_missing(lambda: empty_bucket(s3, name))
-        ignore_missing(lambda: s3.delete_bucket(Bucket=name))
+        # Access-log objects can still land while a log bucket is emptied (deliveries of the
+        # buckets deleted just before it): empty again until the delete goes through.
+        for attempt in range(5):
+            ignore_missing(lambda: empty_bucket(s3, name))
+            try:
+                ignore_missing(lambda: s3.delete_bucket(Bucket=name))
+                return
+            except Exception as error:
+                if error_code(error) != "BucketNotEmpty" or attempt == 4:
+                    raise
+                time.sleep(0.2 * (attempt + 1))
 
     @staticmethod
     def _attributes(ctx: Context, name: str) -> dict[str, Any]:
