@@ -1,6 +1,10 @@
-"""`datalake demo`: run the whole lake and print what each zone holds.
+"""`datalake demo`: run the whole lake and print what it produced.
 
-For now the demo runs on local folders with local Spark (`--local-files`, also the default).
+By default: start the local cloud if none answers, then run every numbered notebook with
+papermill (00 starts the cloud, 01 deploys the stack, 02..09 ingest, validate, crawl, process,
+orchestrate, query and monitor; 10 leaves the lake up) into build/notebooks/, and print the
+curated daily summary. `--local-files` runs the two Glue jobs' code on local folders instead,
+with no cloud at all.
 """
 
 from __future__ import annotations
@@ -17,31 +21,61 @@ DEFAULT_OUT = Path("build") / "demo-local"
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "demo",
-        help="run the whole pipeline on synthetic events and print every zone's counts",
-        description="Generate synthetic iot/web/mobile events (with invalid ones and duplicates),"
-        " write them in the raw layout, run raw->processed and processed->curated with local"
-        " Spark, and print the counts of every zone and the source statistics.",
+        help="run the whole lake locally and print what it produced",
+        description="Start the local cloud if needed and run every numbered notebook (deploy,"
+        " ingest synthetic iot/web/mobile events with invalid ones and duplicates, validate,"
+        " crawl, process, orchestrate, query, monitor) into build/notebooks/, then print the"
+        " curated daily summary. With --local-files: run raw->processed and"
+        " processed->curated on local folders with local Spark and print every zone's counts.",
     )
     parser.add_argument(
         "--local-files", action="store_true",
-        help="run on local folders (no cloud); currently also the default",
+        help="run the pipeline on local folders with local Spark (no cloud, no notebooks)",
     )
-    parser.add_argument("--events", type=_positive, default=2000, help="events to generate")
-    parser.add_argument("--seed", type=int, default=7, help="random seed of the generator")
+    parser.add_argument("--events", type=_positive, default=300,
+                        help="events to generate (default 300)")
+    parser.add_argument("--seed", type=int, default=7,
+                        help="--local-files: random seed of the generator")
     parser.add_argument(
         "--out", type=Path, default=DEFAULT_OUT,
-        help=f"folder for the zones (default {DEFAULT_OUT}); its zone folders are replaced",
+        help=f"--local-files: folder for the zones (default {DEFAULT_OUT}); replaced each run",
     )
     parser.set_defaults(func=run_demo)
 
 
 def run_demo(args: argparse.Namespace) -> int:
+    if not args.local_files:
+        return _run_on_local_cloud(args)
     from datalake.pipeline_local import format_result, run_local_pipeline
 
     result = run_local_pipeline(args.out, events=args.events, seed=args.seed)
     print(format_result(result))
     balanced = result.processed_rows + result.quarantined == result.raw_events
     return 0 if balanced else 1
+
+
+def _run_on_local_cloud(args: argparse.Namespace) -> int:
+    from datalake.cli.notebooks import run_notebooks_verb
+    from datalake.config import stack_name
+    from datalake.lake import Lake
+
+    stack = stack_name(None)
+    lake = Lake(stack, "local")
+    lake.ensure_local_cloud()
+    notebooks = argparse.Namespace(
+        out=Path("build") / "notebooks", only=None, kernel="python3",
+        parameter=[["N_EVENTS", str(args.events)], ["STACK_NAME", stack]],
+    )
+    run_notebooks_verb(notebooks)
+    daily = lake.frame(
+        "SELECT source, event_date, sum(event_count) AS events, "
+        "round(avg(avg_quality_score), 3) AS avg_quality "
+        "FROM daily_summary GROUP BY source, event_date ORDER BY source, event_date"
+    )
+    print("\ncurated daily_summary per source and day (queried through the local Athena):")
+    print(daily.to_string(index=False))
+    print(f"\nthe lake is still up: {lake.endpoint} (stop it with `datalake local down`)")
+    return 0
 
 
 def _positive(text: str) -> int:
