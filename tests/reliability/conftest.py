@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -70,6 +71,21 @@ class Cloud:
         run_cli("local", "down", "--data-dir", str(self.data_dir), timeout=400)
         return time.monotonic() - started
 
+    def kill(self) -> None:
+        """End the session's cloud without exporting its state (`down` would spend minutes
+        exporting tens of thousands of objects nobody reads again): SIGKILL to the process
+        group `datalake local up` started (the cloud, its Lambda workers and Spark runs)."""
+        info = self.data_dir / "localcloud.json"
+        if not info.exists():
+            return
+        pid = json.loads(info.read_text())["pid"]
+        try:
+            os.killpg(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        for name in ("localcloud.json", "localcloud.pid"):
+            (self.data_dir / name).unlink(missing_ok=True)
+
     def set_faults(self, faults: dict) -> dict:
         reply = requests.post(f"{self.endpoint}/_datalake/faults", json=faults, timeout=30)
         reply.raise_for_status()
@@ -105,7 +121,7 @@ def cloud(tmp_path_factory):
     aws.clear_clients()
     instance.up()
     yield instance
-    run_cli("local", "down", "--data-dir", str(instance.data_dir), check=False)
+    instance.kill()
     for key, value in saved.items():
         if value is None:
             os.environ.pop(key, None)
