@@ -80,11 +80,12 @@ def batched_events(count: int, seed: int = 7, days: int = 3, batch: int = 500):
     events = generate_events(count, seed=seed, days=days)
     out, open_batches = [], {}
     for event in events:
-        request_id, used = open_batches.get(event.source, ("", batch))
+        request_id, arrived, used = open_batches.get(event.source, ("", None, batch))
         if used >= batch:
-            request_id, used = uuid.UUID(int=len(out) + 1).hex, 0
-        open_batches[event.source] = (request_id, used + 1)
-        out.append(dataclasses.replace(event, request_id=request_id))
+            request_id, arrived, used = uuid.UUID(int=len(out) + 1).hex, event.received_at, 0
+        open_batches[event.source] = (request_id, arrived, used + 1)
+        # one request arrives at one time: the raw key (time + request id) groups its events
+        out.append(dataclasses.replace(event, request_id=request_id, received_at=arrived))
     return out
 
 

@@ -146,9 +146,10 @@ def _scale_results(settings: Settings, lake, seconds: dict, objects: dict, skipp
             details={"events": size, "raw_objects": objects[size],
                      "seconds": summarize(seconds[size]).as_dict(),
                      "base_seconds": summarize(seconds[base]).as_dict()},
-            limits="Two shared cores, local[2]; raw objects of 500 events (as batches of 500 "
-                   "leave them). Fixed costs (listing, reading the processed zone, job "
-                   "planning) dominate the small size, so the ratio is sub-linear.",
+            limits="Two shared cores, local[2]; raw objects of up to 500 events of one source "
+                   "(as batches of 500 leave them; see raw_objects). Fixed costs (listing, "
+                   "reading the processed zone, job planning) dominate the small size, so the "
+                   "ratio is sub-linear.",
         ))
     fit = _fit(seconds) if len(seconds) >= 2 else None
     scale_info = {"seconds": {str(k): summarize(v).as_dict() for k, v in seconds.items()},
