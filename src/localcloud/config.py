@@ -27,6 +27,10 @@ class CloudConfig:
     # Account-wide Lambda concurrency limit (AWS's default quota is 1000).
     lambda_concurrency: int = 1000
 
+    def __post_init__(self) -> None:
+        # Workers chdir into folders below data_dir: a relative path would break there.
+        object.__setattr__(self, "data_dir", Path(self.data_dir).resolve())
+
     @property
     def endpoint(self) -> str:
         host = "127.0.0.1" if self.host in ("0.0.0.0", "") else self.host

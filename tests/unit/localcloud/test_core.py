@@ -34,3 +34,11 @@ def test_rest_call_has_no_operation():
     call = identify_call("PUT", "/bucket/key", "", {"Authorization": SCOPE.format(svc="s3")}, b"x")
     assert (call.service, call.operation, call.protocol) == ("s3", None, "rest")
     assert error_protocol(call) == "rest-xml"
+
+
+def test_config_makes_the_data_dir_absolute(tmp_path, monkeypatch):
+    from localcloud.config import CloudConfig
+
+    monkeypatch.chdir(tmp_path)
+    config = CloudConfig(data_dir="state/local")
+    assert config.data_dir == tmp_path / "state" / "local"
