@@ -200,24 +200,27 @@ class AlarmManager:
         alarm = self._describe(name)
         if alarm is None:
             return
-        with self._lock:
-            known = alarm["AlarmArn"] in self.states
-            self.states.setdefault(alarm["AlarmArn"], "INSUFFICIENT_DATA")
-            state = self.states[alarm["AlarmArn"]]
-        self._record(
-            name,
-            "ConfigurationUpdate",
-            f'Alarm "{name}" {"updated" if known else "created"}',
-            {"type": "Update" if known else "Create", "version": "1.0"},
-        )
-        # moto (re)sets a stored alarm to OK: put back the state we track, quietly
-        self.client("cloudwatch").set_alarm_state(
-            AlarmName=name,
-            StateValue=state,
-            StateReason="Unchecked: Initial alarm creation"
-            if not known
-            else "Alarm configuration updated",
-        )
+        # Hold off the evaluator until moto's state is put back: an evaluation in between would
+        # be undone by the restore below and recorded as a spurious transition.
+        with self._evaluating:
+            with self._lock:
+                known = alarm["AlarmArn"] in self.states
+                self.states.setdefault(alarm["AlarmArn"], "INSUFFICIENT_DATA")
+                state = self.states[alarm["AlarmArn"]]
+            self._record(
+                name,
+                "ConfigurationUpdate",
+                f'Alarm "{name}" {"updated" if known else "created"}',
+                {"type": "Update" if known else "Create", "version": "1.0"},
+            )
+            # moto (re)sets a stored alarm to OK: put back the state we track, quietly
+            self.client("cloudwatch").set_alarm_state(
+                AlarmName=name,
+                StateValue=state,
+                StateReason="Unchecked: Initial alarm creation"
+                if not known
+                else "Alarm configuration updated",
+            )
 
     def on_set_alarm_state(self, params: dict) -> None:
         name = params["AlarmName"]
