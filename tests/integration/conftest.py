@@ -42,3 +42,31 @@ def local_cloud(tmp_path_factory):
 @pytest.fixture
 def endpoint(local_cloud) -> str:
     return local_cloud.config.endpoint
+
+
+@pytest.fixture(scope="module")
+def scaled_cloud(tmp_path_factory, scaled_region):
+    """A second local cloud running 3600x faster (one simulated hour per real second), in its own
+    region (`scaled_region`, set per test folder) so the session cloud's scheduler and alarm
+    evaluator never see its resources."""
+    config = CloudConfig(
+        port=free_port(),
+        data_dir=tmp_path_factory.mktemp("scaled"),
+        region=scaled_region,
+        time_scale=3600,
+    )
+    cloud = LocalCloud(config, plugins=["core", "stepfunctions", "events", "cloudwatch", "sns"])
+    cloud.start()
+    yield cloud
+    cloud.stop()
+
+
+@pytest.fixture(scope="module")
+def scaled_client(scaled_cloud):
+    import boto3
+
+    def make(service):
+        config = scaled_cloud.config
+        return boto3.client(service, endpoint_url=config.endpoint, region_name=config.region)
+
+    return make
