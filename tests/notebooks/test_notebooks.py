@@ -120,7 +120,9 @@ def test_pipeline_and_monitoring(executed):
     assert pipeline["pipeline_job_counts"]["read"] == 0  # nothing new since notebook 05
     monitoring = figures["09_monitoring"]
     assert monitoring["events_ingested"] == figures["05_raw_to_processed"]["raw_events"]
-    assert monitoring["invalid"] == figures["03_validation"]["invalid"]
+    # every raw event was validated (notebook 05 sent more after 03 counted)
+    assert monitoring["valid"] + monitoring["invalid"] == monitoring["events_ingested"]
+    assert monitoring["invalid"] >= figures["03_validation"]["invalid"]
 
 
 def test_teardown_destroys_the_stack(notebook_cloud, papermill_build, executed):
