@@ -18,9 +18,8 @@ import json
 import logging
 import os
 import re
-import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -31,6 +30,7 @@ import pandas as pd
 
 from datalake import aws, client, config, monitoring, zones
 from datalake.synthetic import SyntheticEvent, generate_events, summarize_events
+from datalake.waiting import poll_until
 
 _logger = logging.getLogger(__name__)
 
@@ -479,7 +479,7 @@ class Lake:
             return {"valid": int(table["ValidEvents"].sum()),
                     "invalid": int(table["InvalidEvents"].sum())}
 
-        return _poll(totals, lambda t: t["valid"] + t["invalid"] >= events, timeout,
+        return poll_until(totals, lambda t: t["valid"] + t["invalid"] >= events, timeout,
                      f"validation of {events} events", interval=2.0)
 
     def metric_totals(self, names: Sequence[str] = ("EventsIngested", "ValidEvents",
@@ -526,7 +526,7 @@ class Lake:
         glue.start_crawler(Name=name)
         if not wait:
             return {"crawler": name, "state": "RUNNING"}
-        crawler = _poll(lambda: glue.get_crawler(Name=name)["Crawler"],
+        crawler = poll_until(lambda: glue.get_crawler(Name=name)["Crawler"],
                         lambda c: c["State"] == "READY" and bool(c.get("LastCrawl")),
                         timeout, f"crawler {name}")
         last = crawler["LastCrawl"]
@@ -584,7 +584,7 @@ class Lake:
         if not wait:
             return {"job": name, "run_id": run_id, "state": "STARTING"}
         with _spinner(f"{name} running"):
-            run = _poll(lambda: glue.get_job_run(JobName=name, RunId=run_id)["JobRun"],
+            run = poll_until(lambda: glue.get_job_run(JobName=name, RunId=run_id)["JobRun"],
                         lambda r: r["JobRunState"] in FINAL_JOB_STATES, timeout,
                         f"job run {run_id} of {name}", interval=2.0)
         return {
@@ -638,7 +638,7 @@ class Lake:
         """Wait for an execution to end; its status, seconds and error."""
         sfn = self._client("stepfunctions")
         with _spinner("pipeline running"):
-            done = _poll(lambda: sfn.describe_execution(executionArn=arn),
+            done = poll_until(lambda: sfn.describe_execution(executionArn=arn),
                          lambda d: d["status"] != "RUNNING", timeout, f"execution {arn}",
                          interval=2.0)
         seconds = (done["stopDate"] - done["startDate"]).total_seconds()
@@ -818,17 +818,6 @@ def _first_error(errors: list[dict]) -> str:
     first = errors[0]
     return f"{first.get('field')}: {first.get('rule')}"
 
-
-def _poll(fetch: Callable[[], dict], done: Callable[[dict], bool], timeout: float, what: str,
-          interval: float = 0.5) -> dict:
-    deadline = time.monotonic() + timeout
-    while True:
-        current = fetch()
-        if done(current):
-            return current
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"{what} not finished after {timeout:.0f} s")
-        time.sleep(interval)
 
 
 def _progress(total: int, description: str, enabled: bool):

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import argparse
 import logging
-import time
-from collections.abc import Callable
 
 from datalake import aws
 from datalake.cli.common import CliError, add_stack_options, resolved_stack
 from datalake.config import load_outputs
+from datalake.waiting import poll_until
 
 _logger = logging.getLogger(__name__)
 
@@ -95,7 +94,7 @@ def run_crawl(args: argparse.Namespace) -> int:
         return 0
     failed = False
     for name in names:
-        crawler = _poll(lambda n=name: glue.get_crawler(Name=n)["Crawler"],
+        crawler = poll_until(lambda n=name: glue.get_crawler(Name=n)["Crawler"],
                         lambda c: c["State"] == "READY" and bool(c.get("LastCrawl")),
                         args.timeout, f"crawler {name}")
         last = crawler["LastCrawl"]
@@ -123,7 +122,7 @@ def run_job(args: argparse.Namespace) -> int:
     print(f"job {name}: run {run_id} started")
     if not args.wait:
         return 0
-    run = _poll(lambda: glue.get_job_run(JobName=name, RunId=run_id)["JobRun"],
+    run = poll_until(lambda: glue.get_job_run(JobName=name, RunId=run_id)["JobRun"],
                 lambda r: r["JobRunState"] in FINAL_JOB_STATES, args.timeout,
                 f"job run {run_id} of {name}", interval=2.0)
     state = run["JobRunState"]
@@ -142,14 +141,3 @@ def _outputs(stack: str) -> dict[str, str]:
         _logger.debug("no saved outputs for %s: using the contract names", stack)
         return {}
 
-
-def _poll(fetch: Callable[[], dict], done: Callable[[dict], bool], timeout: float,
-          what: str, interval: float = 1.0) -> dict:
-    deadline = time.monotonic() + timeout
-    while True:
-        value = fetch()
-        if done(value):
-            return value
-        if time.monotonic() > deadline:
-            raise CliError(f"{what} did not finish within {timeout:.0f} s")
-        time.sleep(interval)

@@ -42,7 +42,7 @@ def main(argv: list[str] | None = None) -> int:
         result = args.func(args)
     except KeyboardInterrupt:
         return 130
-    except (CliError, FileNotFoundError, ValueError) as error:
+    except (CliError, FileNotFoundError, ValueError, TimeoutError) as error:
         if args.debug:
             traceback.print_exc()
         print(f"datalake: error: {error}", file=sys.stderr)
