@@ -7,29 +7,11 @@ import zipfile
 
 import pytest
 
-infra_gen = pytest.importorskip("infra_gen.template")
+from infra_gen import template as infra_gen
+from infra_gen.outputs import OUTPUT_NAMES
 
-CONTRACT_OUTPUTS = {
-    "ApiUrl",
-    "ApiId",
-    "ApiKeyId",
-    "RawBucket",
-    "ProcessedBucket",
-    "CuratedBucket",
-    "AccessLogsBucket",
-    "ArtifactsBucket",
-    "DatabaseName",
-    "WorkGroupName",
-    "StateMachineArn",
-    "AlertsTopicArn",
-    "IngestionFunctionName",
-    "ValidationFunctionName",
-    "RawToProcessedJobName",
-    "ProcessedToCuratedJobName",
-    "LakeCrawlerName",
-    "CuratedCrawlerName",
-    "DashboardName",
-}
+# The template declares exactly the contract outputs (pinned in tests/unit/infra_gen).
+CONTRACT_OUTPUTS = set(OUTPUT_NAMES)
 ACCOUNT, REGION = "123456789012", "us-east-1"
 
 
