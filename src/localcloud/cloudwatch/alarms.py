@@ -18,6 +18,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from localcloud.cloudwatch.errors import InvalidParameterValue
 from localcloud.cloudwatch.evaluation import Verdict, evaluate, period_values
 from localcloud.cloudwatch.metrics import MetricStore, metric_key
+from localcloud.periodic import Periodic
 
 _logger = logging.getLogger(__name__)
 _ACTIONS = {
@@ -108,26 +109,14 @@ class AlarmManager:
         self.history: list[dict] = []
         self._lock = threading.Lock()
         self._evaluating = threading.Lock()
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._periodic = Periodic("alarm-evaluator", self.evaluate_all, lambda: self.interval)
 
     # -- lifecycle -----------------------------------------------------------------------------
     def start(self) -> None:
-        self._stop.clear()
-        self._thread = threading.Thread(target=self._loop, daemon=True, name="alarm-evaluator")
-        self._thread.start()
+        self._periodic.start()
 
     def stop(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-
-    def _loop(self) -> None:
-        while not self._stop.wait(self.interval):
-            try:
-                self.evaluate_all()
-            except Exception:  # endpoint busy or shutting down: next round
-                _logger.debug("alarm evaluation failed", exc_info=True)
+        self._periodic.stop()
 
     # -- evaluation ----------------------------------------------------------------------------
     def describe_alarms(self) -> list[dict]:

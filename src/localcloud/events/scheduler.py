@@ -10,6 +10,7 @@ import threading
 from typing import Any
 
 from localcloud.events.schedule import Rate, ScheduleError, parse_schedule
+from localcloud.periodic import Periodic
 
 _logger = logging.getLogger(__name__)
 
@@ -27,25 +28,13 @@ class Scheduler:
         self.fired: list[dict] = []
         self._lock = threading.Lock()
         self._firing = threading.Lock()  # run_due and fire_all never interleave
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._periodic = Periodic("events-scheduler", self.run_due, lambda: self.tick)
 
     def start(self) -> None:
-        self._stop.clear()
-        self._thread = threading.Thread(target=self._loop, daemon=True, name="events-scheduler")
-        self._thread.start()
+        self._periodic.start()
 
     def stop(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-
-    def _loop(self) -> None:
-        while not self._stop.wait(self.tick):
-            try:
-                self.run_due()
-            except Exception:  # the endpoint may be busy or shutting down: try next tick
-                _logger.debug("schedule poll failed", exc_info=True)
+        self._periodic.stop()
 
     def schedule_rules(self) -> list[dict]:
         return [r for r in self.bus.list_rules("default") if r.get("ScheduleExpression")]
