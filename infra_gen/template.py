@@ -33,7 +33,6 @@ RESOURCE_TYPES = (
     "AWS::ApiGateway::GatewayResponse",
     "AWS::ApiGateway::Method",
     "AWS::ApiGateway::Model",
-    "AWS::ApiGateway::RequestValidator",
     "AWS::ApiGateway::Resource",
     "AWS::ApiGateway::RestApi",
     "AWS::ApiGateway::Stage",

@@ -123,24 +123,9 @@ CASES = [
 ]
 
 
-# Answered by API Gateway's request validator (the template's oneOf body model) before the
-# Lambda runs: the message is "Invalid request body" + "... is not valid under any of the given
-# schemas", which does not name the problem. Reported to the infra_gen owner; these cases keep
-# asserting the requirement and turn into failures (strict xfail) once it is fixed.
-VAGUE = {"empty body", "batch over 500", "empty batch", "body not an object",
-         "batch item not an object", "field next to events"}
-GATEWAY_VAGUE = pytest.mark.xfail(
-    strict=True, reason="API Gateway body model answers with a message that does not name the "
-    "rule (oneOf); see docs/reliability.md")
-
-# How each answer must name its problem (case-insensitive, in message/validationErrors).
-HINTS = {"invalid JSON": "not valid json", "deep nesting": "nesting", "huge key": "key"}
-
-
 def _case_params():
     for case in CASES:
-        marks = [GATEWAY_VAGUE] if case[0] in VAGUE else []
-        yield pytest.param(*case, id=case[0], marks=marks)
+        yield pytest.param(*case, id=case[0])
 
 
 @pytest.mark.parametrize("name,body,content_type,status,field,rule", list(_case_params()))
@@ -152,14 +137,12 @@ def test_bad_input_is_refused_with_its_reason_and_nothing_written(
     payload = reply.json()
     assert payload.get("accepted", 0) == 0
     assert _versions(stack) == before, f"{name}: something was written to the raw bucket"
-    text = f"{payload.get('message', '')} {payload.get('validationErrors', '')}".lower()
-    if "errors" in payload:  # the Lambda's answer: field and rule are named
-        rules = {(e.get("field"), e.get("rule")) for e in payload["errors"]}
-        assert any(r == rule and (field is None or f == field) for f, r in rules), payload
-        assert f"(rule: {rule})" in text, text
-    else:  # API Gateway's validator answered: only known, explicit messages pass
-        hint = HINTS.get(name)
-        assert hint is not None and hint in text, (name, text[:300])
+    # Every refusal is the Lambda's (API Gateway validates no body, decision 112): it names the
+    # field and the rule, in the list and in the message.
+    text = str(payload.get("message", "")).lower()
+    rules = {(e.get("field"), e.get("rule")) for e in payload.get("errors", [])}
+    assert any(r == rule and (field is None or f == field) for f, r in rules), payload
+    assert f"(rule: {rule})" in text, text
 
 
 def test_valid_event_is_written(stack):
