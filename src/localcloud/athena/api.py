@@ -27,6 +27,9 @@ from localcloud.routing import ApiCall
 _logger = logging.getLogger(__name__)
 
 _MAX_RESULTS = 1000
+# GetQueryExecution of a query still running answers when it finishes or after this long,
+# so a client's first poll usually sees the final state (decision 115).
+_STATE_WAIT_SECONDS = 0.2
 
 
 class AthenaApi:
@@ -132,6 +135,7 @@ class AthenaApi:
 
     def get_query_execution(self, req: dict) -> dict:
         execution = self.executions.get(_required(req, "QueryExecutionId"))
+        self.runner.wait(execution, _STATE_WAIT_SECONDS)
         return {"QueryExecution": execution.describe()}
 
     def batch_get_query_execution(self, req: dict) -> dict:

@@ -1,13 +1,15 @@
 """Tables as Athena sees them in the Glue catalog: location, format, columns, partitions.
 
-Reads through a boto3 Glue client (moto holds the catalog); partition projection declared in the
-table parameters is expanded here too (see projection.py).
+Reads through a `CatalogReader` (local_state.MotoCatalog: moto's Glue backend in this process,
+always current, so nothing is cached here); partition projection declared in the table
+parameters is expanded in projection.py.
 """
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from localcloud.athena.errors import QueryFailed, not_supported
 from localcloud.athena.types import TypeError_, hive_to_duckdb
@@ -68,6 +70,17 @@ class Table:
         return self.parameters.get("projection.enabled", "").lower() == "true"
 
 
+class CatalogReader(Protocol):
+    """Glue's GetDatabase / GetTable / GetPartitions answers (None: no such entity; a partition
+    needs only Values and StorageDescriptor.Location)."""
+
+    def database(self, name: str) -> dict | None: ...
+
+    def table(self, database: str, name: str) -> dict | None: ...
+
+    def partitions(self, database: str, name: str) -> list[dict]: ...
+
+
 def check_catalog(name: str | None) -> None:
     if name and name.lower() != DEFAULT_CATALOG:
         raise QueryFailed(
@@ -76,22 +89,21 @@ def check_catalog(name: str | None) -> None:
         )
 
 
-def get_database(glue, database: str) -> dict:
-    try:
-        return glue.get_database(Name=database)["Database"]
-    except glue.exceptions.EntityNotFoundException:
-        raise QueryFailed("SCHEMA_NOT_FOUND", f"Schema '{database}' does not exist") from None
+def get_database(glue: CatalogReader, database: str) -> dict:
+    found = glue.database(database)
+    if found is None:
+        raise QueryFailed("SCHEMA_NOT_FOUND", f"Schema '{database}' does not exist")
+    return found
 
 
-def get_table(glue, database: str, name: str) -> Table:
+def get_table(glue: CatalogReader, database: str, name: str) -> Table:
     """The catalog table `database.name` (TABLE_NOT_FOUND / SCHEMA_NOT_FOUND as Athena says)."""
     get_database(glue, database)
-    try:
-        raw = glue.get_table(DatabaseName=database, Name=name)["Table"]
-    except glue.exceptions.EntityNotFoundException:
+    raw = glue.table(database, name)
+    if raw is None:
         raise QueryFailed(
             "TABLE_NOT_FOUND", f"Table '{DEFAULT_CATALOG}.{database}.{name}' does not exist"
-        ) from None
+        )
     return table_from_glue(database, raw)
 
 
@@ -141,14 +153,12 @@ def data_format(sd: dict, parameters: dict) -> str:
     )
 
 
-def get_partitions(glue, table: Table) -> list[Partition]:
+def get_partitions(glue: CatalogReader, table: Table) -> list[Partition]:
     """The catalog's partitions of `table` (Athena reads these, not the S3 folders)."""
     partitions: list[Partition] = []
-    paginator = glue.get_paginator("get_partitions")
-    for page in paginator.paginate(DatabaseName=table.database, TableName=table.name):
-        for p in page.get("Partitions", []):
-            location = (p.get("StorageDescriptor") or {}).get("Location") or ""
-            partitions.append(Partition(list(p["Values"]), location))
+    for p in glue.partitions(table.database, table.name):
+        location = (p.get("StorageDescriptor") or {}).get("Location") or ""
+        partitions.append(Partition(list(p["Values"]), location))
     return partitions
 
 

@@ -7,6 +7,7 @@ import logging
 
 from localcloud.athena.api import AthenaApi
 from localcloud.athena.executions import ExecutionStore, WorkGroupStore
+from localcloud.athena.local_state import MotoCatalog, MotoObjects
 from localcloud.athena.runner import Runner
 
 _logger = logging.getLogger(__name__)
@@ -18,8 +19,10 @@ def install(cloud) -> None:
     executions = ExecutionStore()
     workgroups = WorkGroupStore()
 
+    account, region = cloud.config.account, cloud.config.region
     runner = Runner(
-        executions, cloud.client, cloud.config.data_dir / "athena-cache", workgroups.find
+        executions, cloud.client, cloud.config.data_dir / "athena-cache", workgroups.find,
+        MotoObjects(account, region), MotoCatalog(account, region),
     )
     api = AthenaApi(executions, workgroups, runner, cloud.client)
     for operation, handler in api.handlers().items():

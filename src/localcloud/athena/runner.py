@@ -7,12 +7,14 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import wait as wait_futures
 from pathlib import Path
 
 import duckdb
 
 from localcloud.athena import results, storage
+from localcloud.athena.catalog import CatalogReader
 from localcloud.athena.engine import QueryContext, ResultTable
 from localcloud.athena.errors import SYSTEM, QueryFailed, not_supported
 from localcloud.athena.executions import (
@@ -45,20 +47,43 @@ class Runner:
         client: Callable[[str], object],
         cache_dir: Path,
         workgroup_for: Callable[[str], WorkGroup | None],
+        objects: storage.ObjectReader,
+        catalog: CatalogReader,
         workers: int = 4,
         clock: Callable[[], float] = time.time,
     ):
         self._executions = executions
         self._client = client
+        self._objects = objects
+        self._catalog = catalog
         self._cache_dir = cache_dir
         self._workgroup_for = workgroup_for
         self._clock = clock
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="athena")
+        # Result files and metrics of a finishing query are put side by side.
+        self._io = ThreadPoolExecutor(max_workers=3 * workers, thread_name_prefix="athena-io")
         self._running: dict[str, QueryContext] = {}
+        self._pending: dict[str, Future] = {}
         self._lock = threading.Lock()
 
     def submit(self, execution: QueryExecution) -> None:
-        self._pool.submit(self._run_safely, execution)
+        future = self._pool.submit(self._run_safely, execution)
+        with self._lock:
+            self._pending[execution.id] = future
+        future.add_done_callback(lambda _: self._forget(execution.id))
+
+    def _forget(self, execution_id: str) -> None:
+        with self._lock:
+            self._pending.pop(execution_id, None)
+
+    def wait(self, execution: QueryExecution, timeout: float) -> None:
+        """Return when `execution` is final or after `timeout` seconds, whichever is first."""
+        if execution.state in FINAL_STATES:
+            return
+        with self._lock:
+            future = self._pending.get(execution.id)
+        if future is not None:
+            wait_futures([future], timeout)
 
     def cancel(self, execution: QueryExecution) -> None:
         if execution.state in FINAL_STATES:
@@ -74,6 +99,7 @@ class Runner:
 
     def shutdown(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)
+        self._io.shutdown(wait=False, cancel_futures=True)
 
     def _run_safely(self, execution: QueryExecution) -> None:
         try:
@@ -90,9 +116,11 @@ class Runner:
         execution.state, execution.started = RUNNING, self._clock()
         group = self._workgroup_for(execution.workgroup)
         scan = storage.Scan(
-            self._client("s3"), self._cache_dir, group.bytes_cutoff if group else None
+            self._objects, self._cache_dir, group.bytes_cutoff if group else None
         )
-        ctx = QueryContext(self._client("glue"), self._client("s3"), scan, execution.database)
+        ctx = QueryContext(
+            self._client("glue"), self._client("s3"), self._catalog, scan, execution.database
+        )
         with self._lock:
             self._running[execution.id] = ctx
         try:
@@ -103,13 +131,22 @@ class Runner:
             for con in ctx.connections:
                 con.close()
 
-    def _finish(self, execution: QueryExecution, state: str) -> None:
-        """Publish the workgroup's metrics, then make the final state visible (so a client that
-        sees the query finished also finds its metrics)."""
+    def _finish(
+        self, execution: QueryExecution, state: str, writes: list[Callable[[], None]] = ()
+    ) -> None:
+        """Put the result files (`writes`) and the workgroup's metrics side by side, then make
+        the final state visible (so a client that sees the query finished finds its result
+        files and its metrics)."""
         execution.completed = self._clock()
+        tasks = list(writes)
         group = self._workgroup_for(execution.workgroup)
         if group is not None and group.configuration.get("PublishCloudWatchMetricsEnabled"):
-            publish_metrics(self._client("cloudwatch"), execution, state)
+            tasks.append(lambda: publish_metrics(self._client("cloudwatch"), execution, state))
+        if len(tasks) == 1:
+            tasks[0]()
+        elif tasks:
+            for future in [self._io.submit(task) for task in tasks]:
+                future.result()
         execution.state = state
 
     def _execute(self, execution: QueryExecution, ctx: QueryContext, scan) -> None:
@@ -137,8 +174,7 @@ class Runner:
         execution.engine_ms = int((time.perf_counter() - began) * 1000)
         if execution.state == CANCELLED:
             return
-        self._write_results(execution, table)
-        self._finish(execution, SUCCEEDED)
+        self._finish(execution, SUCCEEDED, self._result_writes(execution, table))
 
     def _fail(self, execution: QueryExecution, failure: QueryFailed) -> None:
         if execution.state == CANCELLED:
@@ -148,7 +184,11 @@ class Runner:
         execution.athena_error["ErrorMessage"] = failure.reason
         self._finish(execution, FAILED)
 
-    def _write_results(self, execution: QueryExecution, table: ResultTable) -> None:
+    def _result_writes(
+        self, execution: QueryExecution, table: ResultTable
+    ) -> list[Callable[[], None]]:
+        """Keep the result on the execution (GetQueryResults answers from memory) and return
+        the puts of its files: `<id>.csv` + `.csv.metadata`, or `<id>.txt` (decision 071)."""
         rows = [
             [results.value_text(v, t) for v, t in zip(row, table.types, strict=True)]
             for row in table.rows
@@ -161,19 +201,20 @@ class Runner:
         utility = execution.statement_type in ("DDL", "UTILITY")
         execution.header_row = not utility and bool(table.names)
         if not execution.output_location:
-            return
+            return []
         base = execution.output_location.rstrip("/") + "/" + execution.id
         s3 = self._client("s3")
         if utility:
             execution.result_key = base + ".txt"
-            storage.write_object(s3, execution.result_key, results.txt_bytes(rows), "text/plain")
-            return
+            body = results.txt_bytes(rows)
+            return [lambda: storage.write_object(s3, base + ".txt", body, "text/plain")]
         execution.result_key = base + ".csv"
-        body = results.csv_bytes(table.names, rows) if table.names else b""
-        storage.write_object(s3, execution.result_key, body, "text/csv")
-        storage.write_object(
-            s3, execution.result_key + ".metadata", results.metadata_bytes(execution.columns)
-        )
+        csv = results.csv_bytes(table.names, rows) if table.names else b""
+        metadata = results.metadata_bytes(execution.columns)
+        return [
+            lambda: storage.write_object(s3, base + ".csv", csv, "text/csv"),
+            lambda: storage.write_object(s3, base + ".csv.metadata", metadata),
+        ]
 
 
 def _unknown_statement(sql: str) -> QueryFailed:

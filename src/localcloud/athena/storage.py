@@ -1,7 +1,10 @@
-"""S3 reads and writes for queries: list a table's data files, fetch them into a local cache
-(keyed by ETag, so repeated queries do not download again), and write results and table data.
+"""S3 for queries: fetch a table's data files into a local cache (keyed by bucket, key and ETag,
+so a repeated query does not read an unchanged file again, and an overwritten file, whose ETag
+changes, is read anew), and write results and table data through the endpoint.
 
-Every byte a query reads goes through `Scan.fetch`, which is how DataScannedInBytes is measured.
+Listing and reading go through an `ObjectReader` (local_state.MotoObjects: moto's backend in this
+process). Every byte a query reads goes through `Scan.fetch`, which is how DataScannedInBytes is
+measured (decision 070): a file served from the cache counts as read, as it does on Athena.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import os
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Protocol
 from urllib.parse import urlparse
 
 from localcloud.athena.errors import BytesScannedCutoff, QueryFailed
@@ -25,6 +29,8 @@ class S3Object:
     key: str
     size: int
     etag: str
+    # What the reader needs to read exactly this version (moto's key); not part of identity.
+    handle: Any = field(default=None, compare=False, repr=False, hash=False)
 
     @property
     def uri(self) -> str:
@@ -45,32 +51,21 @@ def is_data_file(key: str) -> bool:
     return bool(name) and not name.startswith(("_", ".")) and not key.endswith("$folder$")
 
 
-def list_files(s3, location: str) -> list[S3Object]:
-    """The data files under `location` (recursively, as Athena reads them)."""
-    bucket, prefix = split_uri(location)
-    if prefix and not prefix.endswith("/"):
-        prefix += "/"
-    found = []
-    paginator = s3.get_paginator("list_objects_v2")
-    try:
-        for page in paginator.paginate(Bucket=bucket, Prefix=prefix):
-            for item in page.get("Contents", []):
-                if is_data_file(item["Key"]) and item["Size"] > 0:
-                    found.append(
-                        S3Object(bucket, item["Key"], item["Size"], item["ETag"].strip('"'))
-                    )
-    except s3.exceptions.NoSuchBucket:
-        raise QueryFailed(
-            "HIVE_CANNOT_OPEN_SPLIT", f"The specified bucket does not exist: {bucket}"
-        ) from None
-    return sorted(found, key=lambda o: o.key)
+class ObjectReader(Protocol):
+    """Where a query's files are listed and read from."""
+
+    def list_files(self, location: str) -> list[S3Object]: ...
+
+    def list_locations(self, locations: list[str]) -> dict[str, list[S3Object]]: ...
+
+    def read(self, obj: S3Object) -> tuple[S3Object, bytes]: ...
 
 
 @dataclass
 class Scan:
     """The files one query reads, and the bytes it has read so far."""
 
-    s3: object
+    reader: ObjectReader
     cache_dir: Path
     cutoff: int | None = None
     bytes_scanned: int = 0
@@ -80,21 +75,38 @@ class Scan:
 
     def fetch(self, obj: S3Object) -> str:
         """A local path holding `obj`'s bytes; counts them as scanned."""
+        path = self._cache_path(obj)
+        if not path.exists():
+            self._count(obj)
+            read, data = self.reader.read(obj)
+            if read.etag != obj.etag:  # overwritten since it was listed: cache what was read
+                _logger.debug("%s changed while the query ran", obj.uri)
+                with self._lock:
+                    self.bytes_scanned += read.size - obj.size
+                path = self._cache_path(read)
+            self._store(path, data)
+        else:
+            self._count(obj)
+        self.local_paths[str(path)] = obj.uri
+        return str(path)
+
+    def _count(self, obj: S3Object) -> None:
         with self._lock:
             self.bytes_scanned += obj.size
             self.files_read.append(obj.uri)
             if self.cutoff is not None and self.bytes_scanned > self.cutoff:
                 raise BytesScannedCutoff()
+
+    def _cache_path(self, obj: S3Object) -> Path:
         digest = hashlib.sha256(f"{obj.bucket}/{obj.key}/{obj.etag}".encode()).hexdigest()[:32]
         suffix = "".join(Path(obj.key).suffixes[-2:])[:20]
-        path = self.cache_dir / f"{digest}{suffix}"
-        self.local_paths[str(path)] = obj.uri
-        if not path.exists():
-            self.cache_dir.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.part")
-            self.s3.download_file(obj.bucket, obj.key, str(tmp))
-            os.replace(tmp, path)
-        return str(path)
+        return self.cache_dir / f"{digest}{suffix}"
+
+    def _store(self, path: Path, data: bytes) -> None:
+        self.cache_dir.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.part")
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
 
 
 def with_s3_uris(text: str, scan: Scan) -> str:
@@ -120,11 +132,3 @@ def has_objects(s3, location: str) -> bool:
         prefix += "/"
     page = s3.list_objects_v2(Bucket=bucket, Prefix=prefix, MaxKeys=1)
     return page.get("KeyCount", 0) > 0
-
-
-def delete_prefix(s3, location: str) -> None:
-    bucket, prefix = split_uri(location)
-    if prefix and not prefix.endswith("/"):
-        prefix += "/"
-    for obj in list_files(s3, location):
-        s3.delete_object(Bucket=bucket, Key=obj.key)

@@ -75,7 +75,7 @@ def _create_database(m, text: str, ctx: QueryContext) -> ResultTable:
 def _drop_database(m, text: str, ctx: QueryContext) -> ResultTable:
     name = unquote_name(m.group("name")).lower()
     try:
-        catalog.get_database(ctx.glue, name)
+        catalog.get_database(ctx.catalog, name)
     except QueryFailed:
         if m.group("ie"):
             return _empty()
@@ -101,7 +101,7 @@ def _create_table(m, text: str, ctx: QueryContext) -> ResultTable:
     columns = _columns(body)
     rest = rest[pos:]
     table_input = table_input_from_clauses(name, columns, rest, m.group("external"))
-    catalog.get_database(ctx.glue, database)
+    catalog.get_database(ctx.catalog, database)
     try:
         ctx.glue.create_table(DatabaseName=database, TableInput=table_input)
     except ctx.glue.exceptions.AlreadyExistsException:
@@ -247,7 +247,7 @@ def default_partition_location(table: catalog.Table, values: list[str]) -> str:
 
 def _alter_add(m, text: str, ctx: QueryContext) -> ResultTable:
     database, name = split_name(m.group("name"), ctx.database)
-    table = catalog.get_table(ctx.glue, database, name)
+    table = catalog.get_table(ctx.catalog, database, name)
     rest = text[m.end():]
     inputs = []
     for spec in re.finditer(r"PARTITION\s*\(", rest, _FLAGS):
@@ -259,7 +259,7 @@ def _alter_add(m, text: str, ctx: QueryContext) -> ResultTable:
         inputs.append(_partition_input(table, values, location))
     if not inputs:
         raise QueryFailed("SYNTAX_ERROR", "line 1:1: ALTER TABLE ADD needs PARTITION (...)")
-    existing = {tuple(p.values) for p in catalog.get_partitions(ctx.glue, table)}
+    existing = {tuple(p.values) for p in catalog.get_partitions(ctx.catalog, table)}
     for item in inputs:
         if tuple(item["Values"]) in existing:
             if not m.group("ine"):
@@ -272,9 +272,9 @@ def _alter_add(m, text: str, ctx: QueryContext) -> ResultTable:
 
 def _alter_drop(m, text: str, ctx: QueryContext) -> ResultTable:
     database, name = split_name(m.group("name"), ctx.database)
-    table = catalog.get_table(ctx.glue, database, name)
+    table = catalog.get_table(ctx.catalog, database, name)
     rest = text[m.end():]
-    existing = {tuple(p.values) for p in catalog.get_partitions(ctx.glue, table)}
+    existing = {tuple(p.values) for p in catalog.get_partitions(ctx.catalog, table)}
     for spec in re.finditer(r"PARTITION\s*\(", rest, _FLAGS):
         body, _ = balanced(rest, spec.end() - 1)
         values = _partition_spec(table, body)
@@ -289,14 +289,14 @@ def _alter_drop(m, text: str, ctx: QueryContext) -> ResultTable:
 def _msck_repair(m, text: str, ctx: QueryContext) -> ResultTable:
     """Add the partitions found as key=value folders under the table location."""
     database, name = split_name(m.group("name"), ctx.database)
-    table = catalog.get_table(ctx.glue, database, name)
+    table = catalog.get_table(ctx.catalog, database, name)
     if not table.partition_keys:
         return _empty()
     keys = [k.name for k in table.partition_keys]
     root = table.location.rstrip("/") + "/"
     _, prefix = storage.split_uri(root)
     found: dict[tuple[str, ...], str] = {}
-    for obj in storage.list_files(ctx.s3, root):
+    for obj in ctx.objects.list_files(root):
         relative = obj.key[len(prefix):].split("/")[:-1]
         if len(relative) < len(keys):
             continue
@@ -308,7 +308,7 @@ def _msck_repair(m, text: str, ctx: QueryContext) -> ResultTable:
             values.append(v)
         if len(values) == len(keys):
             found[tuple(values)] = root + "/".join(relative[: len(keys)]) + "/"
-    existing = {tuple(p.values) for p in catalog.get_partitions(ctx.glue, table)}
+    existing = {tuple(p.values) for p in catalog.get_partitions(ctx.catalog, table)}
     added = []
     for values, location in sorted(found.items()):
         if values in existing:

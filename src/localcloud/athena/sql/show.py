@@ -40,7 +40,7 @@ def _show_tables(m, ctx: QueryContext) -> ResultTable:
     if not database:
         raise QueryFailed("SYNTAX_ERROR", "line 1:1: Schema must be specified when session "
                           "schema is not set")
-    catalog.get_database(ctx.glue, database.lower())
+    catalog.get_database(ctx.catalog, database.lower())
     match = _like(m.group("pattern")[1:-1] if m.group("pattern") else None)
     names = []
     for page in ctx.glue.get_paginator("get_tables").paginate(DatabaseName=database.lower()):
@@ -60,7 +60,7 @@ def _table(m, ctx: QueryContext, group: str = "table") -> catalog.Table:
     database, name = split_name(m.group(group), ctx.database)
     if m.groupdict().get("db"):
         database = unquote_name(m.group("db")).lower()
-    return catalog.get_table(ctx.glue, database, name)
+    return catalog.get_table(ctx.catalog, database, name)
 
 
 def _show_partitions(m, ctx: QueryContext) -> ResultTable:
@@ -70,7 +70,7 @@ def _show_partitions(m, ctx: QueryContext) -> ResultTable:
     keys = [k.name for k in table.partition_keys]
     lines = sorted(
         "/".join(f"{k}={v}" for k, v in zip(keys, p.values, strict=False))
-        for p in catalog.get_partitions(ctx.glue, table)
+        for p in catalog.get_partitions(ctx.catalog, table)
     )
     return _text_table("partition", lines)
 

@@ -165,7 +165,7 @@ def _ctas(text: str, ctx: QueryContext, execution) -> ResultTable:
         raise QueryFailed("SYNTAX_ERROR", "line 1:1: CREATE TABLE AS needs AS SELECT ...")
     with_no_data = bool(query_match.group(3))
     database, name = split_name(m.group("name"), ctx.database)
-    catalog.get_database(ctx.glue, database)
+    catalog.get_database(ctx.catalog, database)
     try:
         ctx.glue.get_table(DatabaseName=database, Name=name)
         if m.group("ine"):
@@ -234,7 +234,7 @@ def _check_partition_order(columns: list[str], partition_cols: list[str]) -> Non
 def _insert(text: str, ctx: QueryContext, execution) -> ResultTable:
     m = re.match(rf"INSERT\s+INTO\s+(?P<name>{QUALIFIED})\s*", text, _FLAGS)
     database, name = split_name(m.group("name"), ctx.database)
-    table = catalog.get_table(ctx.glue, database, name)
+    table = catalog.get_table(ctx.catalog, database, name)
     rest = text[m.end():]
     target_cols = [c.name for c in table.all_columns]
     if rest.startswith("(") and not re.match(r"\(\s*(SELECT|WITH)\b", rest, _FLAGS):
@@ -263,7 +263,7 @@ def _insert(text: str, ctx: QueryContext, execution) -> ResultTable:
         con.execute("DROP TABLE __result")
         con.execute("ALTER TABLE __typed RENAME TO __result")
         keys = [k.name for k in table.partition_keys]
-        existing = {tuple(p.values): p.location for p in catalog.get_partitions(ctx.glue, table)}
+        existing = {tuple(p.values): p.location for p in catalog.get_partitions(ctx.catalog, table)}
         default = hive_folders(table.location, keys)
 
         def folder_for(values: list[str]) -> str:
