@@ -23,6 +23,7 @@ from datalake.events.limits import (
 from datalake.events.timestamps import parse_timestamp
 
 REQUIRED_FIELDS = ("source", "event_type", "data")
+_ENVELOPE_FIELD_SET = frozenset(ENVELOPE_FIELDS)
 _SOURCE = re.compile(SOURCE_PATTERN)
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -71,17 +72,45 @@ def _check_string(event: dict, name: str, max_chars: int) -> list[FieldError]:
 
 
 def _check_source(event: dict) -> list[FieldError]:
+    source = event["source"]
+    if type(source) is str and source in _VALID_SOURCES:
+        return []
     errors = _check_string(event, "source", MAX_SOURCE_CHARS)
-    if not errors and not _SOURCE.match(event["source"]):
+    if not errors and not _SOURCE.match(source):
         errors.append(
             FieldError(
                 "source",
                 "pattern",
-                f"source {event['source'][:80]!r} must match {SOURCE_PATTERN}: lowercase letters, "
+                f"source {source[:80]!r} must match {SOURCE_PATTERN}: lowercase letters, "
                 "digits, '_' and '-' (it becomes an S3 key segment)",
             )
         )
+    if not errors:
+        _remember(_VALID_SOURCES, source)
     return errors
+
+
+def _check_event_type(event: dict) -> list[FieldError]:
+    event_type = event["event_type"]
+    if type(event_type) is str and event_type in _VALID_EVENT_TYPES:
+        return []
+    errors = _check_string(event, "event_type", MAX_EVENT_TYPE_CHARS)
+    if not errors:
+        _remember(_VALID_EVENT_TYPES, event_type)
+    return errors
+
+
+# Sources and event types are few and repeat in every request: the ones found valid are kept
+# (up to _VALID_VALUES_MAX each) so they are not checked again. The rules are pure functions of
+# the string, so this changes no answer.
+_VALID_SOURCES: set[str] = set()
+_VALID_EVENT_TYPES: set[str] = set()
+_VALID_VALUES_MAX = 1024
+
+
+def _remember(valid: set[str], value: str) -> None:
+    if type(value) is str and len(valid) < _VALID_VALUES_MAX:
+        valid.add(value)
 
 
 def _check_timestamp(event: dict) -> list[FieldError]:
@@ -105,28 +134,49 @@ def _check_event_id(event: dict) -> list[FieldError]:
 
 
 def _walk_value(value: Any, path: str, depth: int, errors: list[FieldError]) -> None:
-    """Size, depth and number rules inside `data` (depth counts the event object as 1)."""
+    """Size, depth and number rules inside `data` (depth counts the event object as 1), in one
+    walk: a call per container, plain scalars checked in the loop, and a child's path is only
+    joined when it is a container or breaks a rule."""
     if depth > MAX_NESTING_DEPTH:
         errors.append(
             FieldError(path, "max_depth", f"nesting is deeper than {MAX_NESTING_DEPTH} levels")
         )
         return
     if isinstance(value, dict):
-        for key, item in value.items():
-            if len(key) > MAX_KEY_CHARS:
-                errors.append(
-                    FieldError(
-                        join_path(path, key[:40] + "..."),
-                        "max_key_length",
-                        f"object key is {len(key)} characters; the limit is {MAX_KEY_CHARS}",
-                    )
-                )
-                continue
-            _walk_value(item, join_path(path, key), depth + 1, errors)
+        keyed, pairs = True, value.items()
     elif isinstance(value, list):
-        for index, item in enumerate(value):
-            _walk_value(item, join_path(path, index), depth + 1, errors)
-    elif isinstance(value, str) and len(value) > MAX_STRING_CHARS:
+        keyed, pairs = False, enumerate(value)
+    else:
+        _check_leaf(value, path, errors)
+        return
+    child_depth = depth + 1
+    too_deep = child_depth > MAX_NESTING_DEPTH  # every child is reported by the step above
+    for key, item in pairs:
+        if keyed and len(key) > MAX_KEY_CHARS:
+            errors.append(
+                FieldError(
+                    join_path(path, key[:40] + "..."),
+                    "max_key_length",
+                    f"object key is {len(key)} characters; the limit is {MAX_KEY_CHARS}",
+                )
+            )
+            continue
+        kind = type(item)
+        if too_deep or (kind is not str and kind not in _PLAIN_SCALARS):
+            _walk_value(item, join_path(path, key), child_depth, errors)
+        elif kind is str:
+            if len(item) > MAX_STRING_CHARS:
+                _check_leaf(item, join_path(path, key), errors)
+        elif kind is float and not math.isfinite(item):
+            _check_leaf(item, join_path(path, key), errors)
+
+
+_PLAIN_SCALARS = frozenset({int, float, bool, type(None)})  # str is tested first
+
+
+def _check_leaf(value: Any, path: str, errors: list[FieldError]) -> None:
+    """The rules of a value that is neither an object nor an array."""
+    if isinstance(value, str) and len(value) > MAX_STRING_CHARS:
         errors.append(
             FieldError(
                 path,
@@ -147,13 +197,13 @@ def _check_data(event: dict) -> list[FieldError]:
     return errors
 
 
-_CHECKS = {
-    "source": _check_source,
-    "event_type": lambda event: _check_string(event, "event_type", MAX_EVENT_TYPE_CHARS),
-    "timestamp": _check_timestamp,
-    "event_id": _check_event_id,
-    "data": _check_data,
-}
+_CHECKS = (
+    ("source", _check_source),
+    ("event_type", _check_event_type),
+    ("timestamp", _check_timestamp),
+    ("event_id", _check_event_id),
+    ("data", _check_data),
+)
 
 
 def validate_envelope(event: dict) -> list[FieldError]:
@@ -162,21 +212,25 @@ def validate_envelope(event: dict) -> list[FieldError]:
     unknown top-level fields are refused (rule "unknown_field") so nothing is silently dropped."""
     if not isinstance(event, dict):
         return [FieldError("event", "type", f"an event must be an object, got {type_name(event)}")]
-    errors = [
-        FieldError(
-            name,
-            "unknown_field",
-            f"unknown field {name[:80]!r}; an event has only {', '.join(ENVELOPE_FIELDS)}",
-        )
-        for name in event
-        if name not in ENVELOPE_FIELDS
-    ]
-    for name, check in _CHECKS.items():
-        if name not in event:
-            if name in REQUIRED_FIELDS:
-                errors.append(FieldError(name, "required", f"{name} is required"))
-            continue
-        errors.extend(check(event))
+    if event.keys() <= _ENVELOPE_FIELD_SET:
+        errors: list[FieldError] = []
+    else:
+        errors = [
+            FieldError(
+                name,
+                "unknown_field",
+                f"unknown field {name[:80]!r}; an event has only {', '.join(ENVELOPE_FIELDS)}",
+            )
+            for name in event
+            if name not in ENVELOPE_FIELDS
+        ]
+    for name, check in _CHECKS:
+        if name in event:
+            found = check(event)
+            if found:
+                errors.extend(found)
+        elif name in REQUIRED_FIELDS:
+            errors.append(FieldError(name, "required", f"{name} is required"))
     return errors
 
 

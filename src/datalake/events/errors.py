@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
@@ -15,7 +15,7 @@ class FieldError:
     message: str
 
     def to_dict(self) -> dict[str, str]:
-        return asdict(self)
+        return {"field": self.field, "rule": self.rule, "message": self.message}
 
 
 class EventError(ValueError):

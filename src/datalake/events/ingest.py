@@ -20,7 +20,8 @@ from datetime import datetime
 
 from datalake.events.envelope import validate_envelope
 from datalake.events.errors import EventError, FieldError
-from datalake.events.layout import raw_key, raw_line
+from datalake.events.ids import take_ingest_ids
+from datalake.events.layout import RequestLayout
 from datalake.events.parsing import ParsedBody, decode_event
 
 CORS_HEADERS = {
@@ -31,6 +32,7 @@ CORS_HEADERS = {
 }
 RAW_CONTENT_TYPE = "application/x-ndjson"
 _SAFE_ID = re.compile(r"^[A-Za-z0-9_-]{1,128}$")
+_RESPONSE_JSON = json.JSONEncoder(ensure_ascii=False)  # = json.dumps(body, ensure_ascii=False)
 
 
 @dataclass
@@ -49,11 +51,12 @@ class EventOutcome:
         return not self.errors
 
     def to_result(self) -> dict:
+        errors = self.errors
         result = {
             "index": self.index,
             "event_id": self.event_id,
-            "status": "accepted" if self.accepted else "rejected",
-            "errors": [e.to_dict() for e in self.errors],
+            "status": "rejected" if errors else "accepted",
+            "errors": [e.to_dict() for e in errors] if errors else [],
         }
         if self.ingest_id:
             result["ingest_id"] = self.ingest_id
@@ -71,7 +74,7 @@ class IngestPlan:
 
     @property
     def accepted(self) -> int:
-        return sum(o.accepted for o in self.outcomes)
+        return sum(not o.errors for o in self.outcomes)
 
     @property
     def rejected(self) -> int:
@@ -123,16 +126,15 @@ def request_id_of(event: dict, context: object | None) -> str:
     return str(uuid.uuid4())
 
 
-def _judge(index: int, text: str) -> EventOutcome:
-    event = decode_event(text)  # parse_request already proved it parses into an object
+def _judge(index: int, text: str, event: dict) -> EventOutcome:
     event_id = event.get("event_id")
     source = event.get("source")
     return EventOutcome(
-        index=index,
-        event_id=event_id if isinstance(event_id, str) else None,
-        source=source if isinstance(source, str) else None,
-        text=text,
-        errors=validate_envelope(event),
+        index,
+        event_id if isinstance(event_id, str) else None,
+        source if isinstance(source, str) else None,
+        text,
+        validate_envelope(event),
     )
 
 
@@ -140,32 +142,41 @@ def plan_ingest(
     parsed: ParsedBody,
     request_id: str,
     received_at: datetime,
-    new_id: Callable[[], str] = lambda: str(uuid.uuid4()),
+    new_id: Callable[[], str] | None = None,
 ) -> IngestPlan:
     """Judge every event and build one JSON Lines object per source of the accepted ones, in
-    request order (`new_id` makes the ingest ids; injectable for tests)."""
-    outcomes = [_judge(i, text) for i, text in enumerate(parsed.texts)]
-    lines: dict[str, list[str]] = {}
-    for outcome in outcomes:
-        if outcome.accepted:
-            outcome.ingest_id = new_id()
-            key = raw_key(outcome.source, received_at, request_id)
-            lines.setdefault(key, []).append(
-                raw_line(outcome.text, outcome.ingest_id, request_id, received_at)
-            )
-    objects = {key: ("\n".join(rows) + "\n").encode("ascii") for key, rows in lines.items()}
+    request order. Ingest ids are new uuid4s (`new_id` makes them one at a time instead; for
+    tests). The events' decoded values come from `parse_request`; a ParsedBody without them
+    (built by hand) has its texts decoded here."""
+    values = parsed.values
+    if values is None:  # parse_request already proved each text parses into an object
+        values = [decode_event(text) for text in parsed.texts]
+    pairs = zip(parsed.texts, values, strict=True)
+    outcomes = [_judge(i, text, event) for i, (text, event) in enumerate(pairs)]
+    accepted = [outcome for outcome in outcomes if not outcome.errors]
+    ids = take_ingest_ids(len(accepted)) if new_id is None else [new_id() for _ in accepted]
+    layout = RequestLayout(request_id, received_at)
+    lines: dict[str, list[str]] = {}  # source -> its records, in request order
+    for outcome, ingest_id in zip(accepted, ids, strict=True):
+        outcome.ingest_id = ingest_id
+        lines.setdefault(outcome.source, []).append(layout.line(outcome.text, ingest_id))
+    objects = {
+        layout.key(source): ("\n".join(rows) + "\n").encode("ascii")
+        for source, rows in lines.items()
+    }
     return IngestPlan(request_id, parsed.is_batch, outcomes, objects)
 
 
 def http_response(status: int, body: dict, request_id: str | None = None) -> dict:
     """An API Gateway proxy response: JSON body, CORS headers."""
-    headers = {"Content-Type": "application/json", **CORS_HEADERS}
+    headers = {"Content-Type": "application/json"}
+    headers.update(CORS_HEADERS)
     if request_id:
         headers["X-Request-Id"] = request_id
     return {
         "statusCode": status,
         "headers": headers,
-        "body": json.dumps(body, ensure_ascii=False),
+        "body": _RESPONSE_JSON.encode(body),
         "isBase64Encoded": False,
     }
 
@@ -188,13 +199,14 @@ def _prefixed(outcome: EventOutcome, is_batch: bool) -> list[dict]:
 def results_response(plan: IngestPlan) -> dict:
     """200 with per-event results when at least one event was accepted (and stored); 400 with
     the same results, and every error with its full path, when none was."""
+    accepted = plan.accepted
     body: dict = {
-        "accepted": plan.accepted,
-        "rejected": plan.rejected,
+        "accepted": accepted,
+        "rejected": len(plan.outcomes) - accepted,
         "results": [o.to_result() for o in plan.outcomes],
         "request_id": plan.request_id,
     }
-    if plan.accepted:
+    if accepted:
         return http_response(200, body, plan.request_id)
     errors = [e for o in plan.outcomes for e in _prefixed(o, plan.is_batch)]
     first = errors[0]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from datetime import datetime
+from json.encoder import encode_basestring_ascii as _ascii_json_string
 
 from datalake.events.limits import SOURCE_PATTERN
 from datalake.events.timestamps import format_utc, to_utc
@@ -27,17 +28,7 @@ def raw_key(source: str, received_at: datetime, request_id: str) -> str:
     """`{source}/year=YYYY/month=MM/day=DD/{YYYYMMDDTHHMMSSffffffZ}-{request_id}.json`,
     partitioned by arrival date (UTC). Raises ValueError for a source or request id that is not
     safe as a key segment."""
-    if not isinstance(source, str) or not _SOURCE.match(source):
-        raise ValueError(f"source {source!r} does not match {SOURCE_PATTERN}")
-    if not isinstance(request_id, str) or not _REQUEST_ID.match(request_id):
-        raise ValueError(f"request_id {request_id!r} must match {_REQUEST_ID.pattern}")
-    utc = to_utc(received_at)
-    parts = partition_values(utc)
-    stamp = utc.strftime("%Y%m%dT%H%M%S%fZ")
-    return (
-        f"{source}/year={parts['year']}/month={parts['month']}/day={parts['day']}/"
-        f"{stamp}-{request_id}.json"
-    )
+    return RequestLayout(request_id, received_at).key(source)
 
 
 def parse_raw_key(key: str) -> dict[str, str]:
@@ -55,13 +46,61 @@ def raw_line(body_text: str, ingest_id: str, request_id: str, received_at: datet
     """One JSON Lines record of the raw zone (no trailing newline). `body` is the original event
     text as a JSON string; the line is pure ASCII (non-ASCII is \\u-escaped), so no reader can
     split it on a Unicode line separator, and decoding `body` gives back the exact text."""
-    return json.dumps(
-        {
-            "ingest_id": ingest_id,
-            "request_id": request_id,
-            "received_at": format_utc(received_at),
-            "body": body_text,
-        },
-        separators=(",", ":"),
-        ensure_ascii=True,
-    )
+    return RequestLayout(request_id, received_at).line(body_text, ingest_id)
+
+
+class RequestLayout:
+    """`raw_key` and `raw_line` for the events of one request: the arrival time is formatted
+    and the request's part of each line encoded once, not once per event."""
+
+    __slots__ = ("request_id", "received_at", "_utc", "_received_text", "_line_middle")
+
+    def __init__(self, request_id: str, received_at: datetime):
+        self.request_id = request_id
+        self.received_at = received_at
+        self._utc = to_utc(received_at)
+        self._received_text = format_utc(self._utc)
+        self._line_middle = (  # a request id that is not a string goes through json.dumps
+            f',"request_id":{_ascii_json_string(request_id)}'
+            f',"received_at":{_ascii_json_string(self._received_text)},"body":'
+            if isinstance(request_id, str)
+            else None
+        )
+
+    def key(self, source: str) -> str:
+        """The object key of this request's events of `source` (see `raw_key`)."""
+        if not isinstance(source, str) or not _SOURCE.match(source):
+            raise ValueError(f"source {source!r} does not match {SOURCE_PATTERN}")
+        request_id = self.request_id
+        if not isinstance(request_id, str) or not _REQUEST_ID.match(request_id):
+            raise ValueError(f"request_id {request_id!r} must match {_REQUEST_ID.pattern}")
+        utc = self._utc
+        stamp = self._received_text.replace("-", "").replace(":", "").replace(".", "")
+        return (
+            f"{source}/year={utc.year:04d}/month={utc.month:02d}/day={utc.day:02d}/"
+            f"{stamp}-{request_id}.json"
+        )
+
+    def line(self, body_text: str, ingest_id: str) -> str:
+        """One record (see `raw_line`): the text `json.dumps` gives for it (compact separators,
+        ASCII), its strings encoded by the function json.dumps uses."""
+        if self._line_middle is not None and isinstance(body_text, str) and isinstance(
+            ingest_id, str
+        ):
+            return (
+                '{"ingest_id":'
+                + _ascii_json_string(ingest_id)
+                + self._line_middle
+                + _ascii_json_string(body_text)
+                + "}"
+            )
+        return json.dumps(
+            {
+                "ingest_id": ingest_id,
+                "request_id": self.request_id,
+                "received_at": self._received_text,
+                "body": body_text,
+            },
+            separators=(",", ":"),
+            ensure_ascii=True,
+        )

@@ -2,6 +2,11 @@
 
 Everything that makes a whole request unusable is decided here: content type, size, encoding,
 JSON syntax, nesting depth, the batch shape. Per-event rules live in `envelope.py`.
+
+A request is parsed once: `parse_request` returns each event's original text and its decoded
+value. Well-formed bodies take a fast path that decodes each event once while finding its slice;
+anything else (or anything the fast path cannot prove fine) goes through `_parse_exact`, which
+decides every request-level error, so both paths give the same answer (decision 113).
 """
 
 from __future__ import annotations
@@ -10,6 +15,7 @@ import json
 import math
 import re
 from dataclasses import dataclass
+from itertools import accumulate
 from typing import Any
 
 from datalake.events.errors import EventError
@@ -19,6 +25,12 @@ _WS = re.compile(r"[ \t\n\r]*")
 _STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
 _NOT_BRACKET = re.compile(r"[^\[\]{}]+")
 _JSON_MEDIA = re.compile(r"^application/(?:[a-z0-9.+-]+\+)?json$")
+_BATCH_HEAD = re.compile(r'[ \t\n\r]*\{[ \t\n\r]*"events"[ \t\n\r]*:[ \t\n\r]*\[[ \t\n\r]*')
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+_BRACKET_STEP = {"[": 1, "{": 1, "]": -1, "}": -1}
+_GUARD_DEPTH = 2 * MAX_NESTING_DEPTH + 2
+_ACCEPTED_TYPES: set[str] = set()  # Content-Type values already found acceptable
+_ACCEPTED_TYPES_MAX = 64
 
 
 def _reject_constant(name: str) -> Any:
@@ -33,11 +45,13 @@ def _finite_float(text: str) -> float:
 
 
 def _unique_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    result: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in result:
-            raise ValueError(f"duplicate key {key!r} in an object")
-        result[key] = value
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:  # name the first key that repeats
+            if key in seen:
+                raise ValueError(f"duplicate key {key!r} in an object")
+            seen.add(key)
     return result
 
 
@@ -60,7 +74,7 @@ def decode_event(text: str) -> Any:
 def check_content_type(content_type: str | None) -> None:
     """415 unless the media type is JSON (application/json or application/*+json) in UTF-8.
     A missing Content-Type is taken as application/json, as API Gateway does."""
-    if content_type is None or not content_type.strip():
+    if content_type is None or content_type in _ACCEPTED_TYPES or not content_type.strip():
         return
     media, *params = [part.strip() for part in content_type.split(";")]
     if not _JSON_MEDIA.match(media.lower()):
@@ -77,6 +91,8 @@ def check_content_type(content_type: str | None) -> None:
             raise EventError(
                 415, "Content-Type", "charset", f"charset {charset!r} is not supported; use utf-8"
             )
+    if len(_ACCEPTED_TYPES) < _ACCEPTED_TYPES_MAX:
+        _ACCEPTED_TYPES.add(content_type)
 
 
 def _decode_text(body: bytes) -> str:
@@ -94,22 +110,20 @@ def _decode_text(body: bytes) -> str:
             400, "body", "encoding", f"body is not valid UTF-8 (byte {exc.start})"
         ) from None
     text = text.removeprefix("\ufeff")
-    if not text.strip(" \t\r\n"):
+    if _WS.match(text).end() == len(text):
         raise EventError(400, "body", "required", "request body is empty")
     return text
+
+
+def _bracket_count(text: str) -> int:
+    """Opening brackets in `text`, strings included: a bound on the nesting depth of its value."""
+    return text.count("{") + text.count("[")
 
 
 def _max_depth_of_text(text: str) -> int:
     """Deepest bracket nesting of JSON text, ignoring brackets inside strings (fast: regex)."""
     brackets = _NOT_BRACKET.sub("", _STRING.sub('""', text))
-    depth = deepest = 0
-    for char in brackets:
-        if char in "[{":
-            depth += 1
-            deepest = max(deepest, depth)
-        else:
-            depth -= 1
-    return deepest
+    return max(accumulate(map(_BRACKET_STEP.__getitem__, brackets), initial=0))
 
 
 def _depth(value: Any) -> int:
@@ -130,10 +144,33 @@ def _check_depth(value: Any, field: str) -> None:
         )
 
 
+def _too_deep_to_parse(text: str) -> bool:
+    """The guard run before the parser recurses: nesting deeper than twice the limit (+2)."""
+    return _bracket_count(text) > _GUARD_DEPTH and _max_depth_of_text(text) > _GUARD_DEPTH
+
+
+def _depth_within_limit(value: Any, text: str) -> bool:
+    """Whether `value`, decoded from `text`, nests at most MAX_NESTING_DEPTH levels (the bracket
+    count of the text bounds the depth, so most values are never walked)."""
+    return _bracket_count(text) <= MAX_NESTING_DEPTH or _depth(value) <= MAX_NESTING_DEPTH
+
+
+def _encodes_as_utf8(value: Any, text: str) -> bool:
+    """False when `value` holds an unpaired surrogate, which only a \\uD800-\\uDFFF escape in
+    `text` can produce (the text itself is valid UTF-8)."""
+    if "\\u" not in text or not _SURROGATE_ESCAPE.search(text):
+        return True
+    try:
+        json.dumps(value, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _parse_text(text: str) -> Any:
     # Guard the parser itself against pathological nesting before it recurses (generous, so the
     # exact per-event check below can name the event that is too deep).
-    if _max_depth_of_text(text) > 2 * MAX_NESTING_DEPTH + 2:
+    if _too_deep_to_parse(text):
         raise EventError(
             400,
             "body",
@@ -144,9 +181,7 @@ def _parse_text(text: str) -> Any:
         value = decode_event(text)
     except (ValueError, RecursionError) as exc:
         raise EventError(400, "body", "invalid_json", f"body is not valid JSON: {exc}") from None
-    try:
-        json.dumps(value, ensure_ascii=False).encode("utf-8")
-    except UnicodeEncodeError:
+    if not _encodes_as_utf8(value, text):
         raise EventError(
             400, "body", "encoding", "body contains an unpaired surrogate escape (\\ud800-\\udfff)"
         ) from None
@@ -213,10 +248,12 @@ def _check_batch(value: dict) -> list:
 
 @dataclass(frozen=True)
 class ParsedBody:
-    """The events of a request: their original texts, and whether the body was a batch."""
+    """The events of a request: their original texts, whether the body was a batch, and (from
+    `parse_request`) each event's decoded value, so nothing is decoded twice."""
 
     texts: list[str]
     is_batch: bool
+    values: list[dict] | None = None
 
 
 def parse_body(body: bytes, content_type: str | None) -> list[str]:
@@ -230,9 +267,68 @@ def parse_body(body: bytes, content_type: str | None) -> list[str]:
 
 def parse_request(body: bytes, content_type: str | None) -> ParsedBody:
     """`parse_body`, also telling whether the body was a batch (error paths then read
-    `events[i].field`)."""
+    `events[i].field`) and giving each event's decoded value."""
     check_content_type(content_type)
     text = _decode_text(body)
+    try:
+        fast = _parse_batch_fast(text) if _BATCH_HEAD.match(text) else _parse_single_fast(text)
+    except (ValueError, StopIteration, RecursionError):
+        fast = None  # not well-formed: the exact path names the problem
+    return fast if fast is not None else _parse_exact(text)
+
+
+def _parse_single_fast(text: str) -> ParsedBody | None:
+    """A single event that breaks no request-level rule, else None."""
+    start = _WS.match(text).end()
+    if text[start : start + 1] != "{":
+        return None
+    brackets = _bracket_count(text)
+    if brackets > _GUARD_DEPTH and _max_depth_of_text(text) > _GUARD_DEPTH:
+        return None
+    value, end = _DECODER.scan_once(text, start)
+    if end != len(text.rstrip(" \t\r\n")) or "events" in value:
+        return None  # extra data after the object, or a batch
+    if brackets > MAX_NESTING_DEPTH and _depth(value) > MAX_NESTING_DEPTH:
+        return None
+    if not _encodes_as_utf8(value, text):
+        return None
+    return ParsedBody([text[start:end]], False, [value])
+
+
+def _parse_batch_fast(text: str) -> ParsedBody | None:
+    """A batch `{"events": [{...}, ...]}` of 1..MAX_BATCH_EVENTS objects within the depth limit,
+    each decoded once while its slice is found; else None. Every element is checked here as the
+    exact path would, so the text-level nesting guard cannot fire on what this accepts."""
+    scan = _DECODER.scan_once
+    ws = _WS.match
+    pos = _BATCH_HEAD.match(text).end()
+    texts: list[str] = []
+    values: list[dict] = []
+    while True:
+        if text[pos : pos + 1] != "{" or len(texts) == MAX_BATCH_EVENTS:
+            return None
+        value, end = scan(text, pos)
+        span = text[pos:end]
+        if not _depth_within_limit(value, span):
+            return None
+        texts.append(span)
+        values.append(value)
+        pos = ws(text, end).end()
+        separator = text[pos : pos + 1]
+        pos = ws(text, pos + 1).end()
+        if separator == "]":
+            break
+        if separator != ",":
+            return None
+    if text[pos : pos + 1] != "}" or ws(text, pos + 1).end() != len(text):
+        return None
+    if not _encodes_as_utf8(values, text):
+        return None
+    return ParsedBody(texts, True, values)
+
+
+def _parse_exact(text: str) -> ParsedBody:
+    """Every request-level rule, in the contract's order; raises the first EventError."""
     value = _parse_text(text)
     if not isinstance(value, dict):
         raise EventError(
@@ -244,8 +340,8 @@ def parse_request(body: bytes, content_type: str | None) -> ParsedBody:
         )
     if "events" in value:
         events = _check_batch(value)
-        return ParsedBody(_batch_spans(text, len(events)), True)
+        return ParsedBody(_batch_spans(text, len(events)), True, events)
     _check_depth(value, "body")
     start = _WS.match(text, 0).end()
     end = len(text.rstrip(" \t\r\n"))
-    return ParsedBody([text[start:end]], False)
+    return ParsedBody([text[start:end]], False, [value])

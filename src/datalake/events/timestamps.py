@@ -13,8 +13,8 @@ from datalake.events.errors import EventError
 from datalake.events.limits import MAX_TIMESTAMP_YEAR, MIN_TIMESTAMP_YEAR
 
 _ISO = re.compile(
-    r"^(?P<date>\d{4}-\d{2}-\d{2})[T](?P<h>\d{2}):(?P<m>\d{2})(?::(?P<s>\d{2})(?:[.,](?P<f>\d{1,9}))?)?"
-    r"(?P<tz>Z|[+-]\d{2}:?\d{2})$"
+    r"^(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})[T](?P<h>\d{2}):(?P<m>\d{2})"
+    r"(?::(?P<s>\d{2})(?:[.,](?P<f>\d{1,9}))?)?(?P<tz>Z|[+-]\d{2}:?\d{2})$"
 )
 
 
@@ -39,18 +39,17 @@ def parse_timestamp(value: str) -> datetime:
             f"{value!r} is not an ISO 8601 date-time with an offset, "
             "e.g. 2026-11-25T10:00:00Z or 2026-11-25T11:00:00+01:00"
         )
-    year, month, day = (int(p) for p in match["date"].split("-"))
-    fraction = (match["f"] or "0")[:6].ljust(6, "0")
+    year, month, day, hour, minute, second, fraction, offset = match.groups()
     try:
         local = datetime(
-            year,
-            month,
-            day,
-            int(match["h"]),
-            int(match["m"]),
-            int(match["s"] or 0),
-            int(fraction),
-            tzinfo=_offset(match["tz"]),
+            int(year),
+            int(month),
+            int(day),
+            int(hour),
+            int(minute),
+            int(second) if second else 0,
+            int(fraction[:6].ljust(6, "0")) if fraction else 0,
+            tzinfo=timezone.utc if offset == "Z" else _offset(offset),
         )
         result = local.astimezone(timezone.utc)
     except (ValueError, OverflowError) as exc:
@@ -85,4 +84,8 @@ def event_timestamp(event: dict, received_at: datetime) -> tuple[datetime, bool]
 
 def format_utc(moment: datetime) -> str:
     """`2026-11-25T10:00:01.123456Z`: UTC with microseconds, the raw zone's `received_at`."""
-    return to_utc(moment).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    utc = to_utc(moment)
+    if utc.year < 1000:  # strftime writes such years unpadded; isoformat would pad them
+        return utc.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return utc.isoformat(timespec="microseconds")[:-6] + "Z"  # without "+00:00"
+
