@@ -7,6 +7,7 @@ import logging
 
 from localcloud.athena.api import AthenaApi
 from localcloud.athena.executions import ExecutionStore, WorkGroupStore
+from localcloud.athena.inprocess import InProcessClients
 from localcloud.athena.local_state import MotoCatalog, MotoObjects
 from localcloud.athena.runner import Runner
 
@@ -20,11 +21,12 @@ def install(cloud) -> None:
     workgroups = WorkGroupStore()
 
     account, region = cloud.config.account, cloud.config.region
+    clients = InProcessClients(cloud)  # Athena's own writes skip the socket (decision 115)
     runner = Runner(
-        executions, cloud.client, cloud.config.data_dir / "athena-cache", workgroups.find,
+        executions, clients, cloud.config.data_dir / "athena-cache", workgroups.find,
         MotoObjects(account, region), MotoCatalog(account, region),
     )
-    api = AthenaApi(executions, workgroups, runner, cloud.client)
+    api = AthenaApi(executions, workgroups, runner, clients)
     for operation, handler in api.handlers().items():
         cloud.registry.operation("athena", operation, handler)
     cloud.registry.state(

@@ -60,8 +60,6 @@ class Runner:
         self._workgroup_for = workgroup_for
         self._clock = clock
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="athena")
-        # Result files and metrics of a finishing query are put side by side.
-        self._io = ThreadPoolExecutor(max_workers=3 * workers, thread_name_prefix="athena-io")
         self._running: dict[str, QueryContext] = {}
         self._pending: dict[str, Future] = {}
         self._lock = threading.Lock()
@@ -99,7 +97,6 @@ class Runner:
 
     def shutdown(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)
-        self._io.shutdown(wait=False, cancel_futures=True)
 
     def _run_safely(self, execution: QueryExecution) -> None:
         try:
@@ -134,19 +131,15 @@ class Runner:
     def _finish(
         self, execution: QueryExecution, state: str, writes: list[Callable[[], None]] = ()
     ) -> None:
-        """Put the result files (`writes`) and the workgroup's metrics side by side, then make
-        the final state visible (so a client that sees the query finished finds its result
-        files and its metrics)."""
+        """Put the result files (`writes`) and the workgroup's metrics, then make the final
+        state visible (so a client that sees the query finished finds its result files and its
+        metrics)."""
         execution.completed = self._clock()
-        tasks = list(writes)
+        for put in writes:
+            put()
         group = self._workgroup_for(execution.workgroup)
         if group is not None and group.configuration.get("PublishCloudWatchMetricsEnabled"):
-            tasks.append(lambda: publish_metrics(self._client("cloudwatch"), execution, state))
-        if len(tasks) == 1:
-            tasks[0]()
-        elif tasks:
-            for future in [self._io.submit(task) for task in tasks]:
-                future.result()
+            publish_metrics(self._client("cloudwatch"), execution, state)
         execution.state = state
 
     def _execute(self, execution: QueryExecution, ctx: QueryContext, scan) -> None:
