@@ -148,22 +148,27 @@ def plan_ingest(
     request order. Ingest ids are new uuid4s (`new_id` makes them one at a time instead; for
     tests). The events' decoded values come from `parse_request`; a ParsedBody without them
     (built by hand) has its texts decoded here."""
+    texts = parsed.texts
     values = parsed.values
     if values is None:  # parse_request already proved each text parses into an object
-        values = [decode_event(text) for text in parsed.texts]
-    pairs = zip(parsed.texts, values, strict=True)
-    outcomes = [_judge(i, text, event) for i, (text, event) in enumerate(pairs)]
+        values = [decode_event(text) for text in texts]
+    if len(values) != len(texts):
+        raise ValueError(f"{len(texts)} event texts but {len(values)} decoded values")
+    outcomes = [_judge(index, texts[index], event) for index, event in enumerate(values)]
     accepted = [outcome for outcome in outcomes if not outcome.errors]
     ids = take_ingest_ids(len(accepted)) if new_id is None else [new_id() for _ in accepted]
     layout = RequestLayout(request_id, received_at)
     lines: dict[str, list[str]] = {}  # source -> its records, in request order
     for outcome, ingest_id in zip(accepted, ids, strict=True):
         outcome.ingest_id = ingest_id
-        lines.setdefault(outcome.source, []).append(layout.line(outcome.text, ingest_id))
-    objects = {
-        layout.key(source): ("\n".join(rows) + "\n").encode("ascii")
-        for source, rows in lines.items()
-    }
+        rows = lines.get(outcome.source)
+        if rows is None:
+            rows = lines[outcome.source] = []
+        rows.append(layout.line(outcome.text, ingest_id))
+    objects = {}
+    for source, rows in lines.items():
+        rows.append("")  # every line ends in \n
+        objects[layout.key(source)] = "\n".join(rows).encode("ascii")
     return IngestPlan(request_id, parsed.is_batch, outcomes, objects)
 
 
