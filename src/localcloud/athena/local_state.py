@@ -106,7 +106,9 @@ def _data_file(bucket: str, name: str, key) -> S3Object | None:
     size = key.size
     if not size:
         return None
-    return S3Object(bucket, name, size, key.etag.strip('"'), key)
+    with key.lock:  # moto computes a missing ETag by seeking in the buffer `value` reads
+        etag = key.etag.strip('"')
+    return S3Object(bucket, name, size, etag, key)
 
 
 class MotoCatalog:
