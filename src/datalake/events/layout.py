@@ -49,20 +49,21 @@ def raw_line(body_text: str, ingest_id: str, request_id: str, received_at: datet
     return RequestLayout(request_id, received_at).line(body_text, ingest_id)
 
 
+_RECEIVED_TEXT_CHARS = len("2026-11-25T10:00:01.123456Z")
+
+
 class RequestLayout:
     """`raw_key` and `raw_line` for the events of one request: the arrival time is formatted
     and the request's part of each line encoded once, not once per event."""
 
-    __slots__ = ("request_id", "received_at", "_utc", "_received_text", "_line_middle")
+    __slots__ = ("request_id", "received_at", "_received_text", "_line_middle")
 
     def __init__(self, request_id: str, received_at: datetime):
         self.request_id = request_id
         self.received_at = received_at
-        self._utc = to_utc(received_at)
-        self._received_text = format_utc(self._utc)
+        self._received_text = received = format_utc(received_at)  # digits and -:.TZ only
         self._line_middle = (  # a request id that is not a string goes through json.dumps
-            f',"request_id":{_ascii_json_string(request_id)}'
-            f',"received_at":{_ascii_json_string(self._received_text)},"body":'
+            f',"request_id":{_ascii_json_string(request_id)},"received_at":"{received}","body":'
             if isinstance(request_id, str)
             else None
         )
@@ -74,12 +75,14 @@ class RequestLayout:
         request_id = self.request_id
         if not isinstance(request_id, str) or not _REQUEST_ID.match(request_id):
             raise ValueError(f"request_id {request_id!r} must match {_REQUEST_ID.pattern}")
-        utc = self._utc
-        stamp = self._received_text.replace("-", "").replace(":", "").replace(".", "")
-        return (
-            f"{source}/year={utc.year:04d}/month={utc.month:02d}/day={utc.day:02d}/"
-            f"{stamp}-{request_id}.json"
-        )
+        received = self._received_text
+        if len(received) == _RECEIVED_TEXT_CHARS:  # YYYY-MM-DDT...: the partitions are in it
+            year, month, day = received[:4], received[5:7], received[8:10]
+        else:  # a year before 1000, which strftime writes unpadded
+            utc = to_utc(self.received_at)
+            year, month, day = f"{utc.year:04d}", f"{utc.month:02d}", f"{utc.day:02d}"
+        stamp = received.replace("-", "").replace(":", "").replace(".", "")
+        return f"{source}/year={year}/month={month}/day={day}/{stamp}-{request_id}.json"
 
     def line(self, body_text: str, ingest_id: str) -> str:
         """One record (see `raw_line`): the text `json.dumps` gives for it (compact separators,
