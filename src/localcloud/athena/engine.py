@@ -16,6 +16,7 @@ from localcloud.athena import catalog
 from localcloud.athena.catalog import CatalogReader, Partition, Table
 from localcloud.athena.errors import QueryFailed
 from localcloud.athena.projection import projected_partitions
+from localcloud.athena.relations import relation_key, relations
 from localcloud.athena.sql.macros import install_functions
 from localcloud.athena.sql.tables import (
     TableRef,
@@ -42,6 +43,7 @@ class QueryContext:
     database: str | None = None
     connections: list = field(default_factory=list)
     cancelled: bool = False
+    pins: list[str] = field(default_factory=list)  # kept relations in use (relations.py)
 
     @property
     def objects(self) -> ObjectReader:
@@ -54,6 +56,14 @@ class QueryContext:
         con = new_connection()
         self.connections.append(con)
         return con
+
+    def close(self) -> None:
+        """Close the engine connections and release the kept relations this query used."""
+        for con in self.connections:
+            con.close()
+        for key in self.pins:
+            relations.release(key)
+        self.pins.clear()
 
     def interrupt(self) -> None:
         self.cancelled = True
@@ -204,7 +214,14 @@ def load_table(con, name: str, table: Table, ctx: QueryContext, conjuncts: list)
     else:
         files = [(f, []) for f in ctx.objects.list_files(table.location)]
     local = [(ctx.scan.fetch(obj), values) for obj, values in files]
-    con.execute(f'CREATE TEMP VIEW "{name}" AS {_relation_sql(con, table, local)}')
+    if table.data_format == "parquet" and local:
+        key = relation_key([(c.name, c.duck_type) for c in table.all_columns], local)
+        size = sum(obj.size for obj, _ in files)
+        sql = relations.relation(con, key, size, lambda: _relation_sql(con, table, local),
+                                 ctx.pins)
+    else:
+        sql = _relation_sql(con, table, local)
+    con.execute(f'CREATE TEMP VIEW "{name}" AS {sql}')
 
 
 def select_partitions(

@@ -125,8 +125,7 @@ class Runner:
         finally:
             with self._lock:
                 self._running.pop(execution.id, None)
-            for con in ctx.connections:
-                con.close()
+            ctx.close()
 
     def _finish(
         self, execution: QueryExecution, state: str, writes: list[Callable[[], None]] = ()

@@ -52,13 +52,13 @@ def numbers(athena, lake, s3, unique):
 
 def test_overwritten_object_is_read_again(athena, s3, numbers):
     sql = f"SELECT sum(n), count(*) FROM {numbers['table']}"
-    assert _scan(athena, sql)[0] == [["6", "3"]]
-    assert _scan(athena, sql)[0] == [["6", "3"]]  # served from the cache
+    # read, read and kept (relations.py), answered from what was kept: same answer, same bytes
+    first, second, third = (_scan(athena, sql) for _ in range(3))
+    assert first == second == third == ([["6", "3"]], first[1])
     body = _parquet([10, 20, 30, 40])
     s3.put_object(Bucket=numbers["bucket"], Key=f"{numbers['root']}/p=a/one.parquet", Body=body)
-    rows, scanned = _scan(athena, sql)
-    assert rows == [["100", "4"]]
-    assert scanned == len(body)
+    for _ in range(3):
+        assert _scan(athena, sql) == ([["100", "4"]], len(body))
 
 
 def test_deleted_object_is_gone(athena, s3, numbers):
@@ -66,11 +66,11 @@ def test_deleted_object_is_gone(athena, s3, numbers):
     second = _parquet([100])
     s3.put_object(Bucket=bucket, Key=f"{root}/p=a/two.parquet", Body=second)
     sql = f"SELECT sum(n) FROM {numbers['table']}"
-    assert _scan(athena, sql)[0] == [["106"]]  # a new file in a known partition: listed live
+    for _ in range(3):  # a new file in a known partition: listed live
+        assert _scan(athena, sql)[0] == [["106"]]
     s3.delete_object(Bucket=bucket, Key=f"{root}/p=a/one.parquet")
-    rows, scanned = _scan(athena, sql)
-    assert rows == [["100"]]
-    assert scanned == len(second)
+    for _ in range(3):
+        assert _scan(athena, sql) == ([["100"]], len(second))
 
 
 def test_new_partition_is_seen_after_msck_repair(athena, s3, numbers):
