@@ -1,3 +1,5 @@
+import pytest
+
 from localcloud.glue.runner import error_message_from, python_file_uris
 from localcloud.glue.spark_events import count_tasks
 from localcloud.glue.spark_submit import SparkSettings, build_command, find_jars
@@ -59,6 +61,17 @@ def test_spark_submit_command_for_jars_and_for_maven(tmp_path):
     assert command[command.index("--packages") + 1] == coordinates
     assert "--jars" not in command and maven.master == "local[*]"
     assert find_jars(str(tmp_path / "missing")) == []
+
+
+def test_shuffle_partitions_default_small_and_configurable():
+    command = build_command("job.py", [], SparkSettings.from_env({}), "http://e", ("a", "s"), "x")
+    assert "spark.sql.shuffle.partitions=8" in command
+    settings = SparkSettings.from_env({"DATALAKE_SPARK_SHUFFLE_PARTITIONS": "3"})
+    command = build_command("job.py", [], settings, "http://e", ("a", "s"), "x")
+    assert "spark.sql.shuffle.partitions=3" in command
+    for bad in ("0", "-1", "many"):
+        with pytest.raises(ValueError, match="DATALAKE_SPARK_SHUFFLE_PARTITIONS"):
+            SparkSettings.from_env({"DATALAKE_SPARK_SHUFFLE_PARTITIONS": bad})
 
 
 def test_task_counts_from_event_log_lines():
