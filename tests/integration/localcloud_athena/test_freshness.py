@@ -84,6 +84,21 @@ def test_new_partition_is_seen_after_msck_repair(athena, s3, numbers):
     assert _scan(athena, sql)[0] == [["b", "7"]]
 
 
+
+def test_partition_added_through_glue_is_seen(athena, lake, s3, glue, numbers):
+    """As a crawler adds them: BatchCreatePartition straight into the catalog."""
+    bucket, root, table = numbers["bucket"], numbers["root"], numbers["table"]
+    s3.put_object(Bucket=bucket, Key=f"{root}/elsewhere/y.parquet", Body=_parquet([5]))
+    sql = f"SELECT p, sum(n) FROM {table} GROUP BY p ORDER BY p"
+    for _ in range(2):
+        assert _scan(athena, sql)[0] == [["a", "6"]]
+    sd = glue.get_table(DatabaseName=lake["database"], Name=table)["Table"]["StorageDescriptor"]
+    glue.batch_create_partition(DatabaseName=lake["database"], TableName=table,
+                                PartitionInputList=[{"Values": ["c"], "StorageDescriptor": {
+                                    **sd, "Location": f"s3://{bucket}/{root}/elsewhere/"}}])
+    assert _scan(athena, sql)[0] == [["a", "6"], ["c", "5"]]
+
+
 def test_versioned_bucket_reads_the_latest_version(athena, lake, s3, unique):
     bucket = f"athena-versions-{unique}"
     s3.create_bucket(Bucket=bucket)
