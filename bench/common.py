@@ -25,13 +25,14 @@ class Settings:
     scale_sizes: tuple[int, ...] = (10_000, 100_000, 1_000_000)
     scale_runs: int = 2
     scale_budget_s: float = 900.0
-    freshness_runs: int = 1
+    freshness_runs: int = 3
 
     @classmethod
     def quick(cls) -> Settings:
         return cls(runs=2, handler_requests=100, api_single_requests=10, api_batches=2,
                    job_events=500, athena_events=1000, athena_days=3,
-                   scale_sizes=(200, 2000), scale_runs=1, scale_budget_s=300.0)
+                   scale_sizes=(200, 2000), scale_runs=1, scale_budget_s=300.0,
+                   freshness_runs=1)
 
     def as_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)

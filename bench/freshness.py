@@ -99,6 +99,9 @@ def run_once(lake) -> dict:
 
 
 def run(settings: Settings, lake) -> list[Result]:
+    # Freshness is the latency of an event posted to a caught-up pipeline: one cycle first
+    # (not measured) processes whatever earlier benchmarks posted and warms the Glue drivers.
+    warm_up = run_once(lake)
     samples = [run_once(lake) for _ in range(settings.freshness_runs)]
     return [Result(
         key="freshness",
@@ -107,9 +110,12 @@ def run(settings: Settings, lake) -> list[Result]:
         baseline="— (absolute)",
         summary=summarize([s["seconds"] for s in samples]),
         unit="s", goal=("<", 60.0), goal_text="< 60 s",
-        details={"runs": samples},
-        limits="Each local Glue job run is one spark-submit: a JVM start (3–5 s), the script, "
-               "and s3a over moto; the jobs run one after the other as the pipeline does, and "
-               "the curated crawler must run before Athena sees new partitions. On AWS, Glue "
-               "4.0 adds its own start-up (often 10–30 s a run).",
+        details={"runs": samples, "warm_up": warm_up},
+        limits="Measured on a caught-up pipeline (one unmeasured cycle first). Each local Glue "
+               "job run is one spark-submit; with warm drivers (the served cloud's default) the "
+               "JVM and SparkContext of the next run start while the previous one ends, so a "
+               "run pays the script, Python workers and s3a over moto. The two jobs run one "
+               "after the other as the pipeline does, and the curated crawler must run before "
+               "Athena sees new partitions. On AWS, each Glue 4.0 run adds its own start-up "
+               "(often 10–30 s).",
     )]

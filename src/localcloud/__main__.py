@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import signal
 import sys
 import threading
@@ -17,6 +18,7 @@ from pathlib import Path
 from localcloud.config import DEFAULT_PORT, CloudConfig
 
 _logger = logging.getLogger("localcloud")
+WARM_DRIVER_ENV = "DATALAKE_GLUE_WARM_DRIVER"
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -62,6 +64,9 @@ def main(argv: list[str] | None = None) -> int:
 
     data_dir = args.data_dir.resolve()
     data_dir.mkdir(parents=True, exist_ok=True)
+    # A served cloud runs pipelines (two Glue jobs back to back): keep a warm driver ready
+    # unless told otherwise (decision 117). In-process clouds (tests) stay opt-in.
+    os.environ.setdefault(WARM_DRIVER_ENV, "1")
     config = CloudConfig(host=args.host, port=args.port, data_dir=data_dir,
                          time_scale=args.time_scale, faults=args.faults)
     cloud = LocalCloud(config)
