@@ -93,3 +93,43 @@ def test_incremental_runs_modified_objects_failed_runs_pause_disable_reset(
     assert reset["Version"] == 6
     assert run() == ("SUCCEEDED", "READ a.json,b.json,c.json,d.json,e.json ROWS 5")
     assert run() == ("SUCCEEDED", "READ  ROWS 0")
+
+
+LISTED_SCRIPT = '''
+import sys
+from awsglue.utils import getResolvedOptions
+from awsglue.context import GlueContext
+from pyspark.context import SparkContext
+from pyspark.sql.functions import input_file_name
+
+args = getResolvedOptions(sys.argv, ["JOB_NAME", "src"])
+glue_context = GlueContext(SparkContext.getOrCreate())
+frame = glue_context.create_dynamic_frame.from_options(
+    connection_type="s3", format="json",
+    connection_options={"paths": [args["src"]], "recurse": True, "exclusions": '["**.skip"]'},
+)
+df = frame.toDF()
+rows = sorted((r["name"], r["file"].rsplit("/", 1)[-1])
+              for r in df.select("name", input_file_name().alias("file")).collect())
+print("ROWS " + repr(rows), flush=True)
+'''
+
+
+def test_recursive_read_keeps_exactly_the_listed_objects(
+        clients, make_job, unique, wait_for_run, log_messages):
+    """One recursive scan filtered by name reads what the listing selected: names needing URI
+    encoding, nested folders, an s3a:// path; not side files, not excluded globs."""
+    s3, glue = clients["s3"], clients["glue"]
+    s3.create_bucket(Bucket=unique)
+    for key, name in [("in/a b.json", "space"), ("in/x=1/c%d+e.json", "encoded"),
+                      ("in/deep/er/f.json", "deep"), ("in/_SUCCESS", "side"),
+                      ("in/.hidden.json", "hidden"), ("in/_tmp/g.json", "tmp"),
+                      ("in/h.skip", "excluded")]:
+        s3.put_object(Bucket=unique, Key=key, Body=(json.dumps({"name": name}) + "\n").encode())
+    job = make_job(unique, LISTED_SCRIPT, {"--src": f"s3a://{unique}/in/"})
+    run_id = glue.start_job_run(JobName=job)["JobRunId"]
+    assert wait_for_run(glue, job, run_id)["JobRunState"] == "SUCCEEDED"
+    lines = [m for m in log_messages(clients["logs"], "/aws-glue/jobs/output", run_id)
+             if m.startswith("ROWS ")]
+    assert lines == ["ROWS [('deep', 'f.json'), ('encoded', 'c%25d+e.json'), "
+                     "('space', 'a%20b.json')]"]

@@ -32,3 +32,13 @@ def test_shim_exclusions_option(shim):
     assert parse_exclusions('["**.csv"]') == ["**.csv"]
     with pytest.raises(ValueError, match="exclusions"):
         parse_exclusions('{"a": 1}')
+
+
+def test_modified_after_is_a_second_before_the_oldest_selected_object(shim):
+    from awsglue.context import _modified_after, _without_scheme
+
+    # 2026-11-25T10:00:00.500Z -> one whole second earlier, in the session's zone
+    assert _modified_after(1_795_600_800_500, "UTC") == "2026-11-25T09:59:59"
+    assert _modified_after(1_795_600_800_000, "UTC") == "2026-11-25T09:59:59"
+    assert _modified_after(1_795_600_800_500, "America/New_York") == "2026-11-25T04:59:59"
+    assert _without_scheme("s3a://b/k=1/a%20b.json") == "b/k=1/a%20b.json"

@@ -88,7 +88,11 @@ class _Reader:
             reader = spark.read.format(_spark_format(format))
             for key, value in (format_options or {}).items():
                 reader = reader.option(_FORMAT_OPTIONS.get(key, key), value)
-            frame = reader.load([o.uri for o in objects])
+            recurse = bool(connection_options.get("recurse", False))
+            if recurse and "basePath" not in (format_options or {}):
+                frame = _read_listed(spark, reader, paths, objects)
+            else:
+                frame = reader.load([o.uri for o in objects])
         return DynamicFrame(frame, self._context, transformation_ctx)
 
 
@@ -166,6 +170,44 @@ class GlueContext:
 
     def get_logger(self) -> logging.Logger:
         return logging.getLogger("awsglue")
+
+
+def _read_listed(spark: Any, reader: Any, paths: list[str], objects: list) -> Any:
+    """The rows of exactly `objects` (listed and bookmark-selected under `paths`), read as one
+    recursive scan of `paths` that skips files older than the oldest selected one
+    (`modifiedAfter`) and keeps only the selected files by name.
+
+    Handing Spark every object as an explicit path costs two HEADs per object before reading
+    (existence check, then listing each path); the recursive scan lists 1,000 keys a request.
+    Files in the scanned window that the bookmark did not select (and side files) are read by
+    schema inference too, so a JSON schema may carry their extra fields as null columns."""
+    from pyspark.sql import functions as F
+
+    zone = spark.conf.get("spark.sql.session.timeZone", "UTC")
+    after = _modified_after(min(o.modified_ms for o in objects), zone)
+    path_class = spark.sparkContext._jvm.org.apache.hadoop.fs.Path
+    # The names as Spark reports them (Hadoop's URI encoding), without the scheme (the listing
+    # says s3://, the paths may say s3a://).
+    wanted = [_without_scheme(path_class(o.uri).toUri().toString()) for o in objects]
+    frame = reader.option("recursiveFileLookup", "true").option("modifiedAfter", after)
+    frame = frame.load(paths)
+    name = F.regexp_replace(F.input_file_name(), "^[A-Za-z0-9+.-]+://", "")
+    column = "__awsglue_source_file"
+    return frame.withColumn(column, name).where(F.col(column).isin(wanted)).drop(column)
+
+
+def _modified_after(oldest_ms: int, zone: str) -> str:
+    """Spark's `modifiedAfter` (local time of the session's zone, whole seconds) one second
+    before `oldest_ms`, so the oldest selected object is after it."""
+    from datetime import datetime, timezone
+    from zoneinfo import ZoneInfo
+
+    moment = datetime.fromtimestamp(oldest_ms // 1000 - 1, tz=timezone.utc)
+    return moment.astimezone(ZoneInfo(zone)).strftime("%Y-%m-%dT%H:%M:%S")
+
+
+def _without_scheme(uri: str) -> str:
+    return uri.split("://", 1)[-1]
 
 
 def _format_of(table: dict) -> str:
