@@ -9,8 +9,9 @@ from __future__ import annotations
 import ipaddress
 import json
 import operator
-import re
 from typing import Any
+
+from localcloud.wildcard import compile_wildcard
 
 _MISSING = object()
 _NUMERIC_OPS = {
@@ -114,7 +115,7 @@ def _matches_value(matcher: Any, value: Any) -> bool:
     if kind == "equals-ignore-case":
         return isinstance(value, str) and value.lower() == str(arg).lower()
     if kind == "wildcard":
-        return isinstance(value, str) and _wildcard(arg).match(value) is not None
+        return isinstance(value, str) and compile_wildcard(arg).match(value) is not None
     if kind == "numeric":
         return _numeric(arg, value)
     if kind == "cidr":
@@ -160,16 +161,3 @@ def _numeric(arg: list, value: Any) -> bool:
         if not _NUMERIC_OPS[op](value, bound):
             return False
     return True
-
-
-def _wildcard(pattern: str) -> re.Pattern:
-    """'*' matches any run of characters; '\\*' is a literal star."""
-    out, i = [], 0
-    while i < len(pattern):
-        if pattern[i] == "\\" and i + 1 < len(pattern):
-            out.append(re.escape(pattern[i + 1]))
-            i += 2
-            continue
-        out.append(".*" if pattern[i] == "*" else re.escape(pattern[i]))
-        i += 1
-    return re.compile("^" + "".join(out) + "$", re.S)

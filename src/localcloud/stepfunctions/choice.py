@@ -9,6 +9,7 @@ from typing import Any
 
 from localcloud.stepfunctions.errors import StatesError
 from localcloud.stepfunctions.paths import path_exists, read_path
+from localcloud.wildcard import compile_wildcard
 
 _ORDER = {
     "Equals": operator.eq,
@@ -61,7 +62,7 @@ def _compare(op: str, value: Any, expected: Any, data: Any, context: dict | None
         "IsBoolean": lambda: isinstance(value, bool) == bool(expected),
         "IsTimestamp": lambda: (_timestamp(value) is not None) == bool(expected),
         "StringMatches": lambda: (
-            isinstance(value, str) and _wildcard(expected).match(value) is not None
+            isinstance(value, str) and compile_wildcard(expected).match(value) is not None
         ),
         "BooleanEquals": lambda: isinstance(value, bool) and value == expected,
     }
@@ -95,16 +96,3 @@ def _timestamp(value: Any) -> datetime | None:
         return datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         return None
-
-
-def _wildcard(pattern: str) -> re.Pattern:
-    """StringMatches: '*' matches any run of characters; '\\*' is a literal star."""
-    out, i = [], 0
-    while i < len(pattern):
-        if pattern[i] == "\\" and i + 1 < len(pattern):
-            out.append(re.escape(pattern[i + 1]))
-            i += 2
-            continue
-        out.append(".*" if pattern[i] == "*" else re.escape(pattern[i]))
-        i += 1
-    return re.compile("^" + "".join(out) + "$", re.DOTALL)
