@@ -27,6 +27,83 @@ def _catalog(props: dict[str, Any]) -> dict[str, Any]:
     return compact(CatalogId=props.get("CatalogId"))
 
 
+# What AWS::Glue::Crawler accepts: Name, Tags and what crawler_request reads.
+CRAWLER_PROPERTIES = frozenset(
+    {
+        "Name", "Tags", "Role", "DatabaseName", "Description", "Targets", "Schedule",
+        "Classifiers", "TablePrefix", "SchemaChangePolicy", "RecrawlPolicy",
+        "LineageConfiguration", "LakeFormationConfiguration", "Configuration",
+        "CrawlerSecurityConfiguration",
+    }
+)
+
+
+def crawler_request(props: dict[str, Any]) -> dict[str, Any]:
+    """CreateCrawler/UpdateCrawler keyword arguments except Name (pure)."""
+    schedule = props.get("Schedule")
+    return compact(
+        Role=props["Role"],
+        DatabaseName=props.get("DatabaseName"),
+        Description=props.get("Description"),
+        Targets=props["Targets"],
+        Schedule=schedule.get("ScheduleExpression") if isinstance(schedule, dict) else schedule,
+        Classifiers=props.get("Classifiers"),
+        TablePrefix=props.get("TablePrefix"),
+        SchemaChangePolicy=props.get("SchemaChangePolicy"),
+        RecrawlPolicy=props.get("RecrawlPolicy"),
+        LineageConfiguration=props.get("LineageConfiguration"),
+        LakeFormationConfiguration=props.get("LakeFormationConfiguration"),
+        Configuration=props.get("Configuration"),
+        CrawlerSecurityConfiguration=props.get("CrawlerSecurityConfiguration"),
+    )
+
+
+# What AWS::Glue::Job accepts: Name, Tags and what job_request reads.
+JOB_PROPERTIES = frozenset(
+    {
+        "Name", "Tags", "Role", "Command", "Description", "LogUri", "ExecutionProperty",
+        "DefaultArguments", "NonOverridableArguments", "Connections", "MaxRetries",
+        "AllocatedCapacity", "Timeout", "MaxCapacity", "SecurityConfiguration",
+        "NotificationProperty", "GlueVersion", "NumberOfWorkers", "WorkerType", "ExecutionClass",
+        "MaintenanceWindow",
+    }
+)
+
+
+def job_request(props: dict[str, Any]) -> dict[str, Any]:
+    """CreateJob keyword arguments except Name and Tags (pure)."""
+    command = dict(props["Command"])
+    return compact(
+        Role=props["Role"],
+        Command=command,
+        Description=props.get("Description"),
+        LogUri=props.get("LogUri"),
+        ExecutionProperty=compact(
+            MaxConcurrentRuns=as_int(props["ExecutionProperty"].get("MaxConcurrentRuns"))
+        )
+        if "ExecutionProperty" in props
+        else None,
+        DefaultArguments={k: str(v) for k, v in props.get("DefaultArguments", {}).items()} or None,
+        NonOverridableArguments=props.get("NonOverridableArguments"),
+        Connections=props.get("Connections"),
+        MaxRetries=as_int(props.get("MaxRetries")),
+        AllocatedCapacity=as_int(props.get("AllocatedCapacity")),
+        Timeout=as_int(props.get("Timeout")),
+        MaxCapacity=as_float(props.get("MaxCapacity")),
+        SecurityConfiguration=props.get("SecurityConfiguration"),
+        NotificationProperty=compact(
+            NotifyDelayAfter=as_int(props["NotificationProperty"].get("NotifyDelayAfter"))
+        )
+        if "NotificationProperty" in props
+        else None,
+        GlueVersion=props.get("GlueVersion"),
+        NumberOfWorkers=as_int(props.get("NumberOfWorkers")),
+        WorkerType=props.get("WorkerType"),
+        ExecutionClass=props.get("ExecutionClass"),
+        MaintenanceWindow=props.get("MaintenanceWindow"),
+    )
+
+
 class DatabaseHandler(ResourceHandler):
     type_name = "AWS::Glue::Database"
     properties = frozenset({"CatalogId", "DatabaseInput", "DatabaseName"})
@@ -93,164 +170,73 @@ class TableHandler(ResourceHandler):
         )
 
 
-def crawler_request(props: dict[str, Any]) -> dict[str, Any]:
-    """CreateCrawler/UpdateCrawler keyword arguments except Name (pure)."""
-    schedule = props.get("Schedule")
-    return compact(
-        Role=props["Role"],
-        DatabaseName=props.get("DatabaseName"),
-        Description=props.get("Description"),
-        Targets=props["Targets"],
-        Schedule=schedule.get("ScheduleExpression") if isinstance(schedule, dict) else schedule,
-        Classifiers=props.get("Classifiers"),
-        TablePrefix=props.get("TablePrefix"),
-        SchemaChangePolicy=props.get("SchemaChangePolicy"),
-        RecrawlPolicy=props.get("RecrawlPolicy"),
-        LineageConfiguration=props.get("LineageConfiguration"),
-        LakeFormationConfiguration=props.get("LakeFormationConfiguration"),
-        Configuration=props.get("Configuration"),
-        CrawlerSecurityConfiguration=props.get("CrawlerSecurityConfiguration"),
-    )
+class _NamedGlueHandler(ResourceHandler):
+    """A crawler or a job: created under its name with its tags, updated in place, or deleted
+    and re-created under the same name where the endpoint lacks the Update* operation; a new
+    Name replaces it. The API calls follow from the type name (`AWS::Glue::Crawler`:
+    create_crawler, update_crawler, delete_crawler); subclasses give `request`, the Create*
+    keyword arguments except Name and Tags."""
+
+    replace_on = frozenset({"Name"})
+    name_argument = "Name"  # how the Update*/Delete* calls name the resource
+    update_wrapper: str | None = None  # the Update* argument that holds the request, if any
+
+    @property
+    def kind(self) -> str:
+        return self.type_name.rsplit(":", 1)[-1].lower()
+
+    def create(self, ctx, props):
+        name = props.get("Name") or ctx.physical_name(255)
+        self._create(ctx.client("glue"), name, props)
+        return Provisioned(name)
+
+    def update(self, ctx, current, old, new):
+        glue = ctx.client("glue")
+        name = current.physical_id
+        request = self.request(new)
+        if self.update_wrapper:
+            request = {self.update_wrapper: request}
+        try:
+            getattr(glue, f"update_{self.kind}")(**{self.name_argument: name}, **request)
+        except Exception as error:
+            if not is_unimplemented(error):
+                raise
+            kind = self.kind
+            _logger.info("Update%s unavailable: re-creating %s %s", kind.capitalize(), kind, name)
+            self._delete(glue, name)
+            self._create(glue, name, new)
+        return current
+
+    def delete(self, ctx, current, props):
+        glue = ctx.client("glue")
+        ignore_missing(lambda: self._delete(glue, current.physical_id))
+
+    @staticmethod
+    def request(props: dict[str, Any]) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def _create(self, glue, name: str, props: dict[str, Any]) -> None:
+        create = getattr(glue, f"create_{self.kind}")
+        create(Name=name, Tags=tag_dict(props.get("Tags")), **self.request(props))
+
+    def _delete(self, glue, name: str) -> None:
+        getattr(glue, f"delete_{self.kind}")(**{self.name_argument: name})
 
 
-class CrawlerHandler(ResourceHandler):
+class CrawlerHandler(_NamedGlueHandler):
     type_name = "AWS::Glue::Crawler"
-    properties = frozenset(
-        {
-            "Name",
-            "Role",
-            "DatabaseName",
-            "Description",
-            "Targets",
-            "Schedule",
-            "Classifiers",
-            "TablePrefix",
-            "SchemaChangePolicy",
-            "RecrawlPolicy",
-            "LineageConfiguration",
-            "LakeFormationConfiguration",
-            "Configuration",
-            "CrawlerSecurityConfiguration",
-            "Tags",
-        }
-    )
+    properties = CRAWLER_PROPERTIES
     required = frozenset({"Role", "Targets"})
-    replace_on = frozenset({"Name"})
-
-    def create(self, ctx, props):
-        name = props.get("Name") or ctx.physical_name(255)
-        ctx.client("glue").create_crawler(
-            Name=name, Tags=tag_dict(props.get("Tags")), **crawler_request(props)
-        )
-        return Provisioned(name)
-
-    def update(self, ctx, current, old, new):
-        glue = ctx.client("glue")
-        try:
-            glue.update_crawler(Name=current.physical_id, **crawler_request(new))
-        except Exception as error:
-            if not is_unimplemented(error):
-                raise
-            _logger.info("UpdateCrawler unavailable: re-creating crawler %s", current.physical_id)
-            glue.delete_crawler(Name=current.physical_id)
-            glue.create_crawler(
-                Name=current.physical_id, Tags=tag_dict(new.get("Tags")), **crawler_request(new)
-            )
-        return current
-
-    def delete(self, ctx, current, props):
-        glue = ctx.client("glue")
-        ignore_missing(lambda: glue.delete_crawler(Name=current.physical_id))
+    request = staticmethod(crawler_request)
 
 
-def job_request(props: dict[str, Any]) -> dict[str, Any]:
-    """CreateJob keyword arguments except Name and Tags (pure)."""
-    command = dict(props["Command"])
-    return compact(
-        Role=props["Role"],
-        Command=command,
-        Description=props.get("Description"),
-        LogUri=props.get("LogUri"),
-        ExecutionProperty=compact(
-            MaxConcurrentRuns=as_int(props["ExecutionProperty"].get("MaxConcurrentRuns"))
-        )
-        if "ExecutionProperty" in props
-        else None,
-        DefaultArguments={k: str(v) for k, v in props.get("DefaultArguments", {}).items()} or None,
-        NonOverridableArguments=props.get("NonOverridableArguments"),
-        Connections=props.get("Connections"),
-        MaxRetries=as_int(props.get("MaxRetries")),
-        AllocatedCapacity=as_int(props.get("AllocatedCapacity")),
-        Timeout=as_int(props.get("Timeout")),
-        MaxCapacity=as_float(props.get("MaxCapacity")),
-        SecurityConfiguration=props.get("SecurityConfiguration"),
-        NotificationProperty=compact(
-            NotifyDelayAfter=as_int(props["NotificationProperty"].get("NotifyDelayAfter"))
-        )
-        if "NotificationProperty" in props
-        else None,
-        GlueVersion=props.get("GlueVersion"),
-        NumberOfWorkers=as_int(props.get("NumberOfWorkers")),
-        WorkerType=props.get("WorkerType"),
-        ExecutionClass=props.get("ExecutionClass"),
-        MaintenanceWindow=props.get("MaintenanceWindow"),
-    )
-
-
-class JobHandler(ResourceHandler):
+class JobHandler(_NamedGlueHandler):
     type_name = "AWS::Glue::Job"
-    properties = frozenset(
-        {
-            "Name",
-            "Role",
-            "Command",
-            "Description",
-            "LogUri",
-            "ExecutionProperty",
-            "DefaultArguments",
-            "NonOverridableArguments",
-            "Connections",
-            "MaxRetries",
-            "AllocatedCapacity",
-            "Timeout",
-            "MaxCapacity",
-            "SecurityConfiguration",
-            "NotificationProperty",
-            "GlueVersion",
-            "NumberOfWorkers",
-            "WorkerType",
-            "ExecutionClass",
-            "MaintenanceWindow",
-            "Tags",
-        }
-    )
+    properties = JOB_PROPERTIES
     required = frozenset({"Role", "Command"})
-    replace_on = frozenset({"Name"})
-
-    def create(self, ctx, props):
-        name = props.get("Name") or ctx.physical_name(255)
-        ctx.client("glue").create_job(
-            Name=name, Tags=tag_dict(props.get("Tags")), **job_request(props)
-        )
-        return Provisioned(name)
-
-    def update(self, ctx, current, old, new):
-        glue = ctx.client("glue")
-        try:
-            glue.update_job(JobName=current.physical_id, JobUpdate=job_request(new))
-        except Exception as error:
-            if not is_unimplemented(error):
-                raise
-            _logger.info("UpdateJob unavailable: re-creating job %s", current.physical_id)
-            glue.delete_job(JobName=current.physical_id)
-            glue.create_job(
-                Name=current.physical_id, Tags=tag_dict(new.get("Tags")), **job_request(new)
-            )
-        return current
-
-    def delete(self, ctx, current, props):
-        glue = ctx.client("glue")
-        ignore_missing(lambda: glue.delete_job(JobName=current.physical_id))
+    request = staticmethod(job_request)
+    name_argument = "JobName"  # UpdateJob and DeleteJob take JobName (CreateJob takes Name)
+    update_wrapper = "JobUpdate"  # UpdateJob takes the CreateJob arguments as one JobUpdate
 
 
 HANDLERS = [DatabaseHandler(), TableHandler(), CrawlerHandler(), JobHandler()]
