@@ -14,9 +14,18 @@ MB = 1024 * 1024
 GB = 1024**3
 TB = 1024**4
 
-# us-east-1 list prices. This machine has no web access: these are the published prices as
-# known in mid-2025 ("list price as of June 2025, verify before use").
+# us-east-1 list prices. This machine has no web access to aws.amazon.com; see PRICES_SOURCE.
 PRICES_DATE = "June 2025"
+PRICES_SOURCE = (
+    "the published list prices as known at that date. On 2026-11-25 the REST API, Glue, "
+    "Athena and CloudWatch request rates were checked against stored copies of public pages "
+    "(AWS's whitepaper *Best Practices for Designing Amazon API Gateway Private APIs and "
+    "Private Integration*, table 4, for REST APIs; athena.guide and Stanford's research "
+    "computing pages for Athena's $5 per TB with a 10 MB minimum; pricing write-ups of "
+    "2025–2026 for Glue's $0.44 per DPU-hour billed per second with a 1-minute minimum, and "
+    "for CloudWatch's $0.01 per 1,000 metric API requests); all agreed. Lambda and S3 rates "
+    "were not re-checked."
+)
 PRICES = {
     "apigateway_rest_per_million": 3.50,  # REST API requests, first 333 million a month
     "lambda_request_per_million": 0.20,

@@ -99,9 +99,8 @@ def _cost_markdown(bill: dict | None, usage: dict | None) -> list[str]:
         shares = ", ".join(f"{k} {v:.0%}" for k, v in data["shares"].items() if v >= 0.005)
         out += ["", f"Where the money goes: {shares}.", ""]
     out += ["### Prices", "",
-            f"List prices for us-east-1 as of {cost.PRICES_DATE}, **verify before use** "
-            "(this machine cannot reach aws.amazon.com; they are the published list prices "
-            "as known at that date).", "", "| price | USD |", "|---|---|"]
+            f"List prices for us-east-1 as of {cost.PRICES_DATE}, **verify before use**: "
+            f"{cost.PRICES_SOURCE}", "", "| price | USD |", "|---|---|"]
     for key, value in cost.PRICES.items():
         out.append(f"| {cost.PRICE_NOTES[key]} | {value:g} |")
     if usage:
