@@ -6,6 +6,11 @@ from __future__ import annotations
 import json
 import logging
 
+from localcloud.provision.apigateway.calls import (
+    ReplacedSubResourceHandler,
+    apply_patch,
+    delete_quietly,
+)
 from localcloud.provision.apigateway.requests import (
     bool_map,
     integration_request,
@@ -13,13 +18,11 @@ from localcloud.provision.apigateway.requests import (
     replace_patch,
 )
 from localcloud.provision.base import (
-    ALL,
     Provisioned,
     ResourceHandler,
     as_bool,
     as_int,
     compact,
-    ignore_missing,
     is_unimplemented,
     tag_dict,
 )
@@ -86,36 +89,17 @@ class RestApiHandler(ResourceHandler):
                     "value": json.dumps(policy) if isinstance(policy, dict) else policy,
                 }
             )
-        if ops:
-            ctx.client("apigateway").update_rest_api(
-                restApiId=current.physical_id, patchOperations=ops
-            )
+        apply_patch(ctx, "update_rest_api", ops, restApiId=current.physical_id)
         return current
 
     def delete(self, ctx, current, props):
-        api = ctx.client("apigateway")
-        ignore_missing(lambda: api.delete_rest_api(restApiId=current.physical_id))
+        delete_quietly(ctx, "delete_rest_api", restApiId=current.physical_id)
 
 
-class ApiResourceHandler(ResourceHandler):
+class ApiResourceHandler(ReplacedSubResourceHandler):
     type_name = "AWS::ApiGateway::Resource"
-    properties = frozenset({"RestApiId", "ParentId", "PathPart"})
-    required = properties
-    replace_on = ALL
-
-    def create(self, ctx, props):
-        resource = ctx.client("apigateway").create_resource(
-            restApiId=props["RestApiId"], parentId=props["ParentId"], pathPart=props["PathPart"]
-        )
-        return Provisioned(resource["id"], {"ResourceId": resource["id"]})
-
-    def delete(self, ctx, current, props):
-        api = ctx.client("apigateway")
-        ignore_missing(
-            lambda: api.delete_resource(
-                restApiId=props["RestApiId"], resourceId=current.physical_id
-            )
-        )
+    arguments = {"RestApiId": "restApiId", "ParentId": "parentId", "PathPart": "pathPart"}
+    id_argument, id_attribute = "resourceId", "ResourceId"
 
 
 class MethodHandler(ResourceHandler):
@@ -182,13 +166,12 @@ class MethodHandler(ResourceHandler):
         return self.create(ctx, new)
 
     def delete(self, ctx, current, props):
-        api = ctx.client("apigateway")
-        ignore_missing(
-            lambda: api.delete_method(
-                restApiId=props["RestApiId"],
-                resourceId=props["ResourceId"],
-                httpMethod=props["HttpMethod"],
-            )
+        delete_quietly(
+            ctx,
+            "delete_method",
+            restApiId=props["RestApiId"],
+            resourceId=props["ResourceId"],
+            httpMethod=props["HttpMethod"],
         )
 
 
@@ -236,9 +219,8 @@ class ModelHandler(ResourceHandler):
         return current
 
     def delete(self, ctx, current, props):
-        api = ctx.client("apigateway")
-        ignore_missing(
-            lambda: api.delete_model(restApiId=props["RestApiId"], modelName=current.physical_id)
+        delete_quietly(
+            ctx, "delete_model", restApiId=props["RestApiId"], modelName=current.physical_id
         )
 
 
@@ -269,20 +251,21 @@ class RequestValidatorHandler(ResourceHandler):
         for op in ops:
             if op["path"].startswith("/validate") and op["value"] == "":
                 op["value"] = "false"
-        if ops:
-            ctx.client("apigateway").update_request_validator(
-                restApiId=new["RestApiId"],
-                requestValidatorId=current.physical_id,
-                patchOperations=ops,
-            )
+        apply_patch(
+            ctx,
+            "update_request_validator",
+            ops,
+            restApiId=new["RestApiId"],
+            requestValidatorId=current.physical_id,
+        )
         return current
 
     def delete(self, ctx, current, props):
-        api = ctx.client("apigateway")
-        ignore_missing(
-            lambda: api.delete_request_validator(
-                restApiId=props["RestApiId"], requestValidatorId=current.physical_id
-            )
+        delete_quietly(
+            ctx,
+            "delete_request_validator",
+            restApiId=props["RestApiId"],
+            requestValidatorId=current.physical_id,
         )
 
 
@@ -310,11 +293,11 @@ class GatewayResponseHandler(ResourceHandler):
         return self.create(ctx, new)
 
     def delete(self, ctx, current, props):
-        api = ctx.client("apigateway")
-        ignore_missing(
-            lambda: api.delete_gateway_response(
-                restApiId=props["RestApiId"], responseType=props["ResponseType"]
-            )
+        delete_quietly(
+            ctx,
+            "delete_gateway_response",
+            restApiId=props["RestApiId"],
+            responseType=props["ResponseType"],
         )
 
 

@@ -4,18 +4,21 @@ from __future__ import annotations
 
 import logging
 
+from localcloud.provision.apigateway.calls import (
+    ReplacedSubResourceHandler,
+    apply_patch,
+    delete_quietly,
+)
 from localcloud.provision.apigateway.requests import (
     patch_value,
     replace_patch,
     usage_plan_request,
 )
 from localcloud.provision.base import (
-    ALL,
     Provisioned,
     ResourceHandler,
     as_bool,
     compact,
-    ignore_missing,
     tag_dict,
 )
 
@@ -73,13 +76,11 @@ class ApiKeyHandler(ResourceHandler):
         new_stages = {f"{s['RestApiId']}/{s['StageName']}" for s in new.get("StageKeys", [])}
         ops += [{"op": "remove", "path": "/stages", "value": s} for s in old_stages - new_stages]
         ops += [{"op": "add", "path": "/stages", "value": s} for s in new_stages - old_stages]
-        if ops:
-            ctx.client("apigateway").update_api_key(apiKey=current.physical_id, patchOperations=ops)
+        apply_patch(ctx, "update_api_key", ops, apiKey=current.physical_id)
         return current
 
     def delete(self, ctx, current, props):
-        api = ctx.client("apigateway")
-        ignore_missing(lambda: api.delete_api_key(apiKey=current.physical_id))
+        delete_quietly(ctx, "delete_api_key", apiKey=current.physical_id)
 
 
 class UsagePlanHandler(ResourceHandler):
@@ -111,36 +112,17 @@ class UsagePlanHandler(ResourceHandler):
             {"op": "remove", "path": "/apiStages", "value": f"{a}:{s}"} for a, s in had - stages
         ]
         ops += [{"op": "add", "path": "/apiStages", "value": f"{a}:{s}"} for a, s in stages - had]
-        if ops:
-            ctx.client("apigateway").update_usage_plan(
-                usagePlanId=current.physical_id, patchOperations=ops
-            )
+        apply_patch(ctx, "update_usage_plan", ops, usagePlanId=current.physical_id)
         return current
 
     def delete(self, ctx, current, props):
-        api = ctx.client("apigateway")
-        ignore_missing(lambda: api.delete_usage_plan(usagePlanId=current.physical_id))
+        delete_quietly(ctx, "delete_usage_plan", usagePlanId=current.physical_id)
 
 
-class UsagePlanKeyHandler(ResourceHandler):
+class UsagePlanKeyHandler(ReplacedSubResourceHandler):
     type_name = "AWS::ApiGateway::UsagePlanKey"
-    properties = frozenset({"KeyId", "KeyType", "UsagePlanId"})
-    required = properties
-    replace_on = ALL
-
-    def create(self, ctx, props):
-        key = ctx.client("apigateway").create_usage_plan_key(
-            usagePlanId=props["UsagePlanId"], keyId=props["KeyId"], keyType=props["KeyType"]
-        )
-        return Provisioned(key["id"], {"Id": key["id"]})
-
-    def delete(self, ctx, current, props):
-        api = ctx.client("apigateway")
-        ignore_missing(
-            lambda: api.delete_usage_plan_key(
-                usagePlanId=props["UsagePlanId"], keyId=current.physical_id
-            )
-        )
+    arguments = {"UsagePlanId": "usagePlanId", "KeyId": "keyId", "KeyType": "keyType"}
+    id_argument, id_attribute = "keyId", "Id"
 
 
 HANDLERS = [ApiKeyHandler(), UsagePlanHandler(), UsagePlanKeyHandler()]
