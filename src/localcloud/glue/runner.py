@@ -38,6 +38,7 @@ CONTINUOUS_LOG_GROUP = "/aws-glue/jobs/logs-v2"
 # The script's own stderr (see driver/glue_launcher.py), followed while the run goes on.
 LAUNCHER = Path(__file__).resolve().parent / "driver" / "glue_launcher.py"
 DRIVER_STDERR_ENV = "LOCALCLOUD_GLUE_DRIVER_STDERR"
+OWNER_PID_ENV = "LOCALCLOUD_GLUE_OWNER_PID"  # read by driver/glue_launcher.py (--warm)
 DRIVER_STDERR_FILE = "driver-stderr.log"
 STATE_ENV = "LOCALCLOUD_GLUE_BOOKMARK_STATE"
 COMMIT_ENV = "LOCALCLOUD_GLUE_BOOKMARK_COMMIT"
@@ -186,6 +187,9 @@ class JobRunner:
         control = Path(self._service.work_dir) / "warm" / uuid.uuid4().hex
         control.mkdir(parents=True)
         env = self._driver_env()
+        # A spare waits for a run that only this cloud can hand it: it exits when this process
+        # is gone (a killed cloud would otherwise leave an idle JVM behind).
+        env[OWNER_PID_ENV] = str(os.getpid())
         command = build_command(
             str(LAUNCHER), ["--warm", str(control)], spark, endpoint,
             (env["AWS_ACCESS_KEY_ID"], env["AWS_SECRET_ACCESS_KEY"]),

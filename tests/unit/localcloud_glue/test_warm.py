@@ -1,4 +1,5 @@
 import collections
+import os
 from types import SimpleNamespace
 
 from localcloud.glue.warm import Relay, WarmPool
@@ -50,3 +51,26 @@ def test_closed_pool_discards_late_offers():
     late = _driver(("local[*]",))
     pool.offer(late)
     assert late.discarded and pool.spare() is None
+
+
+def _launcher():
+    import importlib.util
+
+    from localcloud.glue.runner import LAUNCHER
+
+    spec = importlib.util.spec_from_file_location("glue_launcher_under_test", LAUNCHER)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_a_spare_waits_for_its_run_and_ends_when_nobody_can_hand_it_one(tmp_path):
+    launcher = _launcher()
+    (tmp_path / "run.json").write_text('{"script": "s.py"}')
+    assert launcher.await_request(str(tmp_path), lambda: True) == {"script": "s.py"}
+    (tmp_path / "run.json").unlink()
+    # the cloud that started the spare is gone
+    assert launcher.await_request(str(tmp_path), lambda: False, interval=0.01) is None
+    # its control folder was removed
+    assert launcher.await_request(str(tmp_path / "gone"), lambda: True, interval=0.01) is None
+    assert launcher._alive(os.getpid()) is True

@@ -49,11 +49,36 @@ def _wait_for_run(control: str) -> dict:
 
     SparkContext.getOrCreate()  # the JVM and the context start now, before any run
     open(os.path.join(control, "ready"), "w").close()
+    owner = int(os.environ.get("LOCALCLOUD_GLUE_OWNER_PID") or 0)
+    request = await_request(control, lambda: owner == 0 or _alive(owner))
+    if request is None:
+        sys.exit(0)  # nobody will hand this spare a run: end, and the JVM with it
+    return request
+
+
+def await_request(control: str, owner_alive, interval: float = 0.05) -> dict | None:
+    """The run request written to CONTROL/run.json, or None once the control folder is gone
+    or the cloud that started this spare has ended."""
     path = os.path.join(control, "run.json")
+    checked = time.monotonic()
     while not os.path.exists(path):
-        time.sleep(0.05)
+        if time.monotonic() - checked >= 1.0:
+            if not os.path.isdir(control) or not owner_alive():
+                return None
+            checked = time.monotonic()
+        time.sleep(interval)
     with open(path) as handle:
         return json.load(handle)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 if __name__ == "__main__":
