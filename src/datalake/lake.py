@@ -29,6 +29,7 @@ from typing import Any
 import pandas as pd
 
 from datalake import aws, client, config, monitoring, zones
+from datalake.glue_runs import start_job_run, wait_for_crawler, wait_for_job_run
 from datalake.synthetic import SyntheticEvent, generate_events, summarize_events
 from datalake.waiting import poll_until
 
@@ -36,7 +37,6 @@ _logger = logging.getLogger(__name__)
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 FIGURES_FILE = "figures.json"
-FINAL_JOB_STATES = ("SUCCEEDED", "FAILED", "ERROR", "TIMEOUT", "STOPPED")
 ATHENA_PRICE_PER_TB = 5.0  # USD per TB scanned (us-east-1 list price)
 _COUNTS_LINE = re.compile(r"raw_to_processed: (\{.*\})")
 
@@ -526,9 +526,7 @@ class Lake:
         glue.start_crawler(Name=name)
         if not wait:
             return {"crawler": name, "state": "RUNNING"}
-        crawler = poll_until(lambda: glue.get_crawler(Name=name)["Crawler"],
-                        lambda c: c["State"] == "READY" and bool(c.get("LastCrawl")),
-                        timeout, f"crawler {name}")
+        crawler = wait_for_crawler(glue, name, timeout)
         last = crawler["LastCrawl"]
         return {"crawler": name, "status": last.get("Status"),
                 "error": last.get("ErrorMessage", "")}
@@ -580,13 +578,11 @@ class Lake:
         """Start a Glue job run and (by default) wait for it; state, seconds, error and, for
         raw->processed, the counts the job logged (read, new, duplicate, invalid, ...)."""
         glue = self._client("glue")
-        run_id = glue.start_job_run(JobName=name, Arguments=arguments or {})["JobRunId"]
+        run_id = start_job_run(glue, name, arguments or {})
         if not wait:
             return {"job": name, "run_id": run_id, "state": "STARTING"}
         with _spinner(f"{name} running"):
-            run = poll_until(lambda: glue.get_job_run(JobName=name, RunId=run_id)["JobRun"],
-                        lambda r: r["JobRunState"] in FINAL_JOB_STATES, timeout,
-                        f"job run {run_id} of {name}", interval=2.0)
+            run = wait_for_job_run(glue, name, run_id, timeout)
         return {
             "job": name,
             "run_id": run_id,

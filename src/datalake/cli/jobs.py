@@ -9,7 +9,7 @@ import logging
 from datalake import aws
 from datalake.cli.common import CliError, add_stack_options, resolved_stack
 from datalake.config import load_outputs
-from datalake.waiting import poll_until
+from datalake.glue_runs import start_job_run, wait_for_crawler, wait_for_job_run
 
 _logger = logging.getLogger(__name__)
 
@@ -17,7 +17,6 @@ CRAWLERS = {"lake": ("LakeCrawlerName", "{stack}-lake-crawler"),
             "curated": ("CuratedCrawlerName", "{stack}-curated-crawler")}
 JOBS = {"raw-to-processed": ("RawToProcessedJobName", "{stack}-raw-to-processed"),
         "processed-to-curated": ("ProcessedToCuratedJobName", "{stack}-processed-to-curated")}
-FINAL_JOB_STATES = ("SUCCEEDED", "FAILED", "ERROR", "TIMEOUT", "STOPPED")
 
 
 def register(subparsers) -> None:
@@ -94,9 +93,7 @@ def run_crawl(args: argparse.Namespace) -> int:
         return 0
     failed = False
     for name in names:
-        crawler = poll_until(lambda n=name: glue.get_crawler(Name=n)["Crawler"],
-                        lambda c: c["State"] == "READY" and bool(c.get("LastCrawl")),
-                        args.timeout, f"crawler {name}")
+        crawler = wait_for_crawler(glue, name, args.timeout)
         last = crawler["LastCrawl"]
         metrics = glue.get_crawler_metrics(CrawlerNameList=[name])["CrawlerMetricsList"]
         counts = metrics[0] if metrics else {}
@@ -113,7 +110,7 @@ def run_job(args: argparse.Namespace) -> int:
     name = job_name(stack, _outputs(stack), args.job)
     arguments = parse_job_arguments(args.arg)
     try:
-        run_id = glue.start_job_run(JobName=name, Arguments=arguments)["JobRunId"]
+        run_id = start_job_run(glue, name, arguments)
     except glue.exceptions.EntityNotFoundException:
         raise CliError(f"job {name} not found: is stack {stack!r} deployed on "
                        f"{args.target}?") from None
@@ -122,9 +119,7 @@ def run_job(args: argparse.Namespace) -> int:
     print(f"job {name}: run {run_id} started")
     if not args.wait:
         return 0
-    run = poll_until(lambda: glue.get_job_run(JobName=name, RunId=run_id)["JobRun"],
-                lambda r: r["JobRunState"] in FINAL_JOB_STATES, args.timeout,
-                f"job run {run_id} of {name}", interval=2.0)
+    run = wait_for_job_run(glue, name, run_id, args.timeout)
     state = run["JobRunState"]
     print(f"job {name}: run {run_id} {state} after {run.get('ExecutionTime', 0)} s")
     if state != "SUCCEEDED":
