@@ -6,49 +6,23 @@ from botocore.exceptions import ClientError
 from localcloud.provision.apigateway.api import ApiResourceHandler
 from localcloud.provision.apigateway.calls import apply_patch, delete_quietly, snake_case
 from localcloud.provision.apigateway.keys import UsagePlanKeyHandler
-from localcloud.provision.base import ALL, Context, Provisioned
+from localcloud.provision.base import ALL, Provisioned
 
 
-class _RecordingApi:
-    def __init__(self, failing: dict[str, str] | None = None):
-        self.calls: list[tuple[str, dict]] = []
-        self.clients = 0
-        self._failing = failing or {}
-
-    def __getattr__(self, operation):
-        def call(**kwargs):
-            self.calls.append((operation, kwargs))
-            if operation in self._failing:
-                error = {"Code": self._failing[operation], "Message": "x"}
-                raise ClientError({"Error": error}, operation)
-            return {"id": "new-id"}
-
-        return call
-
-
-def _context(api):
-    def client(service):
-        assert service == "apigateway"
-        api.clients += 1
-        return api
-
-    return Context(client, "stack", "us-east-1", "123456789012", "Logical")
-
-
-def test_apply_patch_sends_operations_and_skips_an_empty_patch():
-    api = _RecordingApi()
-    apply_patch(_context(api), "update_rest_api", [], restApiId="a1")
-    assert (api.calls, api.clients) == ([], 0)
+def test_apply_patch_sends_operations_and_skips_an_empty_patch(recording_client, context_for):
+    api = recording_client()
+    apply_patch(context_for(api), "update_rest_api", [], restApiId="a1")
+    assert (api.calls, api.handed_out) == ([], 0)
     ops = [{"op": "replace", "path": "/name", "value": "n"}]
-    apply_patch(_context(api), "update_rest_api", ops, restApiId="a1")
+    apply_patch(context_for(api), "update_rest_api", ops, restApiId="a1")
     assert api.calls == [("update_rest_api", {"restApiId": "a1", "patchOperations": ops})]
 
 
-def test_delete_quietly_ignores_a_missing_resource_only():
-    api = _RecordingApi({"delete_api_key": "NotFoundException", "delete_model": "BadRequest"})
-    delete_quietly(_context(api), "delete_api_key", apiKey="k1")
+def test_delete_quietly_ignores_a_missing_resource_only(recording_client, context_for):
+    api = recording_client({"delete_api_key": "NotFoundException", "delete_model": "BadRequest"})
+    delete_quietly(context_for(api), "delete_api_key", apiKey="k1")
     with pytest.raises(ClientError):
-        delete_quietly(_context(api), "delete_model", restApiId="a", modelName="m")
+        delete_quietly(context_for(api), "delete_model", restApiId="a", modelName="m")
     assert api.calls == [
         ("delete_api_key", {"apiKey": "k1"}),
         ("delete_model", {"restApiId": "a", "modelName": "m"}),
@@ -79,11 +53,13 @@ def test_snake_case_names_boto3_operations():
         ),
     ],
 )
-def test_replaced_sub_resources_create_and_delete(handler, props, create, delete, attributes):
-    api = _RecordingApi()
-    created = handler.create(_context(api), props)
+def test_replaced_sub_resources_create_and_delete(
+    handler, props, create, delete, attributes, recording_client, context_for
+):
+    api = recording_client(response={"id": "new-id"})
+    created = handler.create(context_for(api), props)
     assert (created.physical_id, created.attributes) == ("new-id", attributes)
-    handler.delete(_context(api), Provisioned("new-id"), props)
+    handler.delete(context_for(api), Provisioned("new-id"), props)
     assert api.calls == [create, delete]
     assert handler.properties == handler.required == frozenset(props)
     assert handler.replace_on == ALL
