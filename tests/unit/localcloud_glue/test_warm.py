@@ -1,5 +1,4 @@
 import collections
-import os
 from types import SimpleNamespace
 
 from localcloud.glue.warm import Relay, WarmPool
@@ -73,4 +72,3 @@ def test_a_spare_waits_for_its_run_and_ends_when_nobody_can_hand_it_one(tmp_path
     assert launcher.await_request(str(tmp_path), lambda: False, interval=0.01) is None
     # its control folder was removed
     assert launcher.await_request(str(tmp_path / "gone"), lambda: True, interval=0.01) is None
-    assert launcher._alive(os.getpid()) is True

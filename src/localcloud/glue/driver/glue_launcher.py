@@ -49,8 +49,10 @@ def _wait_for_run(control: str) -> dict:
 
     SparkContext.getOrCreate()  # the JVM and the context start now, before any run
     open(os.path.join(control, "ready"), "w").close()
+    from localcloud.process import pid_alive  # the launcher runs on the cloud's own Python
+
     owner = int(os.environ.get("LOCALCLOUD_GLUE_OWNER_PID") or 0)
-    request = await_request(control, lambda: owner == 0 or _alive(owner))
+    request = await_request(control, lambda: owner == 0 or pid_alive(owner))
     if request is None:
         sys.exit(0)  # nobody will hand this spare a run: end, and the JVM with it
     return request
@@ -69,16 +71,6 @@ def await_request(control: str, owner_alive, interval: float = 0.05) -> dict | N
         time.sleep(interval)
     with open(path) as handle:
         return json.load(handle)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 if __name__ == "__main__":
