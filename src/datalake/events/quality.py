@@ -20,6 +20,7 @@ from datetime import datetime, timezone
 
 from datalake.events.data_schemas import expected_ranges, validate_data
 from datalake.events.envelope import join_path, validate_envelope
+from datalake.events.errors import FieldError
 from datalake.events.limits import FUTURE_TOLERANCE, MAX_EVENT_AGE
 from datalake.events.timestamps import parse_timestamp, to_utc
 
@@ -69,14 +70,24 @@ def _range_issues(source: str, data: dict) -> list[str]:
     return issues
 
 
-def quality_score(event: dict, received_at: datetime | None = None) -> QualityResult:
+def quality_score(
+    event: dict,
+    received_at: datetime | None = None,
+    *,
+    envelope_errors: list[FieldError] | None = None,
+    schema_errors: list[FieldError] | None = None,
+) -> QualityResult:
     """Score in [0, 1] (rounded to 4 places) and the issues found, by the rules above.
-    `received_at` defaults to now (UTC)."""
+    `received_at` defaults to now (UTC). A caller that already ran `validate_envelope(event)`
+    or `validate_data(event["source"], event["data"])` passes their results instead of paying
+    for them twice (JSON Schema validation is most of a processed event's CPU)."""
     arrival = to_utc(received_at) if received_at else datetime.now(timezone.utc)
     if not isinstance(event, dict):
         return QualityResult(0.0, ["envelope:event:type"])
     score = 0.0
-    issues = [f"envelope:{e.field}:{e.rule}" for e in validate_envelope(event)]
+    if envelope_errors is None:
+        envelope_errors = validate_envelope(event)
+    issues = [f"envelope:{e.field}:{e.rule}" for e in envelope_errors]
     if not issues:
         score += WEIGHTS["envelope"]
 
@@ -91,7 +102,8 @@ def quality_score(event: dict, received_at: datetime | None = None) -> QualityRe
 
     data, source = event.get("data"), event.get("source")
     if isinstance(data, dict) and isinstance(source, str):
-        schema_errors = validate_data(source, data)
+        if schema_errors is None:
+            schema_errors = validate_data(source, data)
         issues += [f"schema:{e.field}:{e.rule}" for e in schema_errors]
         score += 0 if schema_errors else WEIGHTS["schema"]
         range_issues = _range_issues(source, data)

@@ -105,7 +105,8 @@ def check_line(number: int, raw: bytes, key_source: str) -> LineResult:
     event, received_at, errors = _decode_line(raw)
     if event is None:
         return LineResult(number, None, errors, 0.0)
-    errors = validate_envelope(event)
+    envelope_errors = validate_envelope(event)
+    errors = list(envelope_errors)
     source, data = event.get("source"), event.get("data")
     if isinstance(source, str) and key_source != UNKNOWN_SOURCE and source != key_source:
         errors.append(
@@ -115,14 +116,20 @@ def check_line(number: int, raw: bytes, key_source: str) -> LineResult:
                 f"event source {source[:63]!r} is stored under {key_source!r}",
             )
         )
+    schema_errors = None
     if isinstance(data, dict):
-        errors.extend(validate_data(key_source, data))
+        schema_errors = validate_data(key_source, data)
+        errors.extend(schema_errors)
+    # quality judges the event's own source: reuse the schema result only when it is the same
+    same_source = isinstance(source, str) and source == key_source
+    quality = quality_score(event, received_at, envelope_errors=envelope_errors,
+                            schema_errors=schema_errors if same_source else None)
     event_id = event.get("event_id")
     return LineResult(
         number,
         event_id if isinstance(event_id, str) else None,
         errors,
-        quality_score(event, received_at).score,
+        quality.score,
     )
 
 

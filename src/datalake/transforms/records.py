@@ -170,7 +170,8 @@ def _accept(record: dict[str, Any], event: dict) -> dict[str, Any]:
     received_at: datetime = record["received_at"]
     timestamp, inferred = event_timestamp(event, received_at)
     digest = record_hash(event)
-    quality = quality_score(event, received_at)
+    # the event passed both checks just above: their (empty) results are not recomputed
+    quality = quality_score(event, received_at, envelope_errors=[], schema_errors=[])
     record.update(
         source=event["source"],
         event_id=event.get("event_id") or digest,
