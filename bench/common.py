@@ -19,7 +19,7 @@ class Settings:
     handler_requests: int = 2000
     api_single_requests: int = 200
     api_batches: int = 5
-    job_events: int = 5_000
+    job_events: int = 50_000  # 100 raw objects: per-event work, not fixed costs, dominates
     athena_events: int = 20_000
     athena_days: int = 7
     scale_sizes: tuple[int, ...] = (10_000, 100_000, 1_000_000)

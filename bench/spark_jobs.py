@@ -81,9 +81,11 @@ def run_overhead(settings: Settings, lake) -> list[Result]:
                  "job_seconds": summarize(job_s).as_dict(),
                  "bare_seconds": summarize(bare_s).as_dict()},
         limits="The job does more than convert: it reads the processed zone and the quarantine "
-               "to drop what earlier runs wrote, classifies every line (envelope, JSON Schema, "
-               "record hash, duplicates), and writes two outputs partitioned by source/day. "
-               "Reading each raw object costs a HEAD and a GET on moto (~5 ms each).",
+               "to drop what earlier runs wrote, classifies every line in Python (envelope, "
+               "JSON Schema, record hash, quality score, duplicates; about 250 µs of CPU per "
+               "event, most of it jsonschema), and writes two outputs partitioned by "
+               "source/day. The bare conversion parses JSON in the JVM and writes once, so the "
+               "ratio is the cost of validating every event with the contract's own code.",
     )]
 
 
