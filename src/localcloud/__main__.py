@@ -7,6 +7,7 @@ On start it restores `{data_dir}/state` when present; on stop it exports the sta
 from __future__ import annotations
 
 import argparse
+import faulthandler
 import json
 import logging
 import os
@@ -71,6 +72,8 @@ def main(argv: list[str] | None = None) -> int:
                          time_scale=args.time_scale, faults=args.faults)
     cloud = LocalCloud(config)
     stopping = threading.Event()
+    # `kill -USR1 <pid>` writes every thread's stack to the log: what a hung cloud is doing.
+    faulthandler.register(signal.SIGUSR1, all_threads=True)
     signal.signal(signal.SIGTERM, lambda *_: stopping.set())
     signal.signal(signal.SIGINT, lambda *_: stopping.set())
     persistence = cloud.services.get("persistence")

@@ -7,6 +7,7 @@ pid, log file) so that `down` and `status` find it, and logs to `{data_dir}/loca
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -155,8 +156,12 @@ def stop(data_dir: Path, timeout: float = 300.0) -> Instance | None:
     deadline = time.monotonic() + timeout
     while pid_alive(instance.pid):
         if time.monotonic() > deadline:
-            _logger.warning("pid %d did not exit after %.0f s; killing it", instance.pid, timeout)
-            os.killpg(instance.pid, signal.SIGKILL)
+            _logger.warning("pid %d did not exit after %.0f s; its threads' stacks go to %s, "
+                            "then it is killed", instance.pid, timeout, instance.log_file)
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(instance.pid, signal.SIGUSR1)  # faulthandler: every thread's stack
+                time.sleep(1.0)
+                os.killpg(instance.pid, signal.SIGKILL)
             break
         time.sleep(0.1)
     _forget(data_dir)
