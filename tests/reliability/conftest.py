@@ -86,6 +86,17 @@ class Cloud:
         for name in ("localcloud.json", "localcloud.pid"):
             (self.data_dir / name).unlink(missing_ok=True)
 
+    def assert_alive(self, during: str) -> None:
+        """Fail with the cloud's last log lines if its process has ended (a dead cloud would
+        otherwise surface later as missing buckets after a restart without state)."""
+        from localcloud.process import pid_alive, tail
+
+        info = self.data_dir / "localcloud.json"
+        pid = json.loads(info.read_text())["pid"] if info.exists() else 0
+        assert pid and pid_alive(pid), (
+            f"the local cloud (pid {pid}) ended during {during}; last lines of its log:\n"
+            + tail(self.data_dir / "localcloud.log", 40))
+
     def set_faults(self, faults: dict) -> dict:
         reply = requests.post(f"{self.endpoint}/_datalake/faults", json=faults, timeout=30)
         reply.raise_for_status()
