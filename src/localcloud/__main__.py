@@ -72,7 +72,9 @@ def main(argv: list[str] | None = None) -> int:
                          time_scale=args.time_scale, faults=args.faults)
     cloud = LocalCloud(config)
     stopping = threading.Event()
-    # `kill -USR1 <pid>` writes every thread's stack to the log: what a hung cloud is doing.
+    # A fatal error (SIGSEGV, SIGABRT, ...) writes every thread's stack to the log, and so does
+    # `kill -USR1 <pid>`: what a crashed or hung cloud was doing.
+    faulthandler.enable(all_threads=True)
     faulthandler.register(signal.SIGUSR1, all_threads=True)
     signal.signal(signal.SIGTERM, lambda *_: stopping.set())
     signal.signal(signal.SIGINT, lambda *_: stopping.set())

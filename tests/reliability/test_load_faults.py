@@ -200,6 +200,7 @@ def test_acknowledged_events_survive_faults_restart_and_a_crashed_job(
     figures["restart_at_requests_done"] = progress["done"]
     figures["faults_put_errors_before_restart"] = (
         _log_count(cloud, "fault injection: failing PutObject") - faults_before)
+    cloud.assert_alive("the send phase")
     figures["down_seconds"] = round(cloud.down(), 1)
     figures["up_seconds"] = round(cloud.up(faults=FAULTS), 1)
     for thread in threads:
