@@ -91,7 +91,12 @@ def main(argv: list[str] | None = None) -> int:
     cloud.hold(restoring=False)
     if persistence is not None:
         persistence.status = "ok"
-    stopping.wait()
+    # Wait in short slices: a process-directed SIGTERM may be delivered to any thread, and
+    # Python runs its handler only when the main thread runs bytecode; an untimed wait on a
+    # lock is not interrupted by a signal that landed on another thread, so `local down` could
+    # wait forever (seen under load in the reliability tier).
+    while not stopping.wait(0.5):
+        pass
     _logger.info("stopping: refusing new requests, waiting for those in flight")
     if not cloud.drain(timeout=60):
         _logger.warning("requests still in flight after 60 s; exporting anyway")
