@@ -133,6 +133,12 @@ class AlarmManager:
         with self._evaluating:
             changes = []
             for alarm in self.describe_alarms():
+                with self._lock:
+                    registered = alarm["AlarmArn"] in self.states
+                if not registered:
+                    # moto stored it but PutMetricAlarm's observer has not run yet: evaluating
+                    # now would be overwritten by that observer ("Alarm configuration updated")
+                    continue
                 change = self.evaluate_one(alarm)
                 if change:
                     changes.append(change)

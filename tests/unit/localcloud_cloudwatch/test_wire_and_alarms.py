@@ -103,6 +103,9 @@ def test_manager_transitions_record_history_and_publish_alarm_json():
 
     cloud, clock, store = FakeCloud(), ManualClock(1_764_072_000), MetricStore()
     manager = cloud.manager = AlarmManager(cloud, clock, store, "us-east-1", "1", interval=1)
+    # stored by moto, but PutMetricAlarm's observer has not run yet: not evaluated
+    assert manager.evaluate_all() == []
+    manager.on_put_metric_alarm({"AlarmName": "dl-data-freshness"})
     assert [c["StateValue"] for c in manager.evaluate_all()] == ["ALARM"]
     assert manager.evaluate_all() == []  # no change, no second notice
     store.add(
