@@ -38,9 +38,10 @@ def start_job_run(glue: Any, name: str, arguments: dict[str, str]) -> str:
     return glue.start_job_run(JobName=name, Arguments=arguments)["JobRunId"]
 
 
-def wait_for_job_run(glue: Any, name: str, run_id: str, timeout: float) -> dict[str, Any]:
+def wait_for_job_run(glue: Any, name: str, run_id: str, timeout: float,
+                     interval: float = JOB_POLL_SECONDS) -> dict[str, Any]:
     """The job run (GetJobRun `JobRun`) once it has reached a final state; TimeoutError naming
     the run after `timeout` seconds."""
     return poll_until(lambda: glue.get_job_run(JobName=name, RunId=run_id)["JobRun"],
                       is_run_finished, timeout, f"job run {run_id} of {name}",
-                      interval=JOB_POLL_SECONDS)
+                      interval=interval)
