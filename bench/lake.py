@@ -47,11 +47,12 @@ class BenchLake:
     def start(self) -> None:
         from datalake import aws
         from localcloud import CloudConfig, LocalCloud
+        from localcloud.glue.spark_submit import WARM_DRIVER_ENV
 
         self.work_dir.mkdir(parents=True, exist_ok=True)
         # As a served cloud (`datalake local up`, the demo) runs Glue jobs: a warm driver ready
         # for the next run (decision 117). Set it to 0 to measure cold starts.
-        os.environ.setdefault("DATALAKE_GLUE_WARM_DRIVER", "1")
+        os.environ.setdefault(WARM_DRIVER_ENV, "1")
         data_dir = Path(tempfile.mkdtemp(prefix="cloud-", dir=self.work_dir))
         config = CloudConfig(port=free_port(), data_dir=data_dir)
         self.cloud = LocalCloud(config)

@@ -19,7 +19,6 @@ from pathlib import Path
 from localcloud.config import DEFAULT_PORT, CloudConfig
 
 _logger = logging.getLogger("localcloud")
-WARM_DRIVER_ENV = "DATALAKE_GLUE_WARM_DRIVER"
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -59,6 +58,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     logging.basicConfig(level=args.log_level.upper(),
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    from localcloud.glue.spark_submit import WARM_DRIVER_ENV
     from localcloud.persistence import state_dir
     from localcloud.persistence.archive import export_state, import_state
     from localcloud.server import LocalCloud

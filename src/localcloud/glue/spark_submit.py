@@ -12,6 +12,8 @@ _REPO = Path(__file__).resolve().parents[3]
 # The folder holding the `awsglue` shim package: what a job's PYTHONPATH gets.
 SHIM_PARENT = Path(__file__).resolve().parent
 _S3A = "org.apache.hadoop.fs.s3a.S3AFileSystem"
+# "1"/"true": keep a warm driver for the next run (warm.py); a served cloud sets it (decision 117)
+WARM_DRIVER_ENV = "DATALAKE_GLUE_WARM_DRIVER"
 
 
 @dataclass
@@ -43,7 +45,7 @@ class SparkSettings:
             packages=packages,
             driver_memory=env.get("DATALAKE_SPARK_DRIVER_MEMORY") or "1g",
             shuffle_partitions=_positive_int(env, "DATALAKE_SPARK_SHUFFLE_PARTITIONS", 8),
-            warm_driver=(env.get("DATALAKE_GLUE_WARM_DRIVER") or "").lower() in ("1", "true"),
+            warm_driver=(env.get(WARM_DRIVER_ENV) or "").lower() in ("1", "true"),
         )
 
 

@@ -1,11 +1,12 @@
 """Warm drivers: a spark-submit whose JVM and SparkContext start before the run that uses it.
 
-Opt-in (`DATALAKE_GLUE_WARM_DRIVER=1`, decision 061). After a run ends, the runner starts one
-spare driver with the same Spark settings; `glue_launcher.py --warm DIR` creates the
-SparkContext, touches DIR/ready and waits for DIR/run.json (script, arguments, environment,
-py-files, working folder). The next run with the same settings takes it instead of starting a
-JVM; like AWS Glue, the script then finds its SparkContext already made. Each driver serves one
-run, so stop and timeout still kill a process group of its own.
+On with `DATALAKE_GLUE_WARM_DRIVER=1`, which a served cloud sets by default (decisions 061,
+117). After a run ends, the runner starts one spare driver with the same Spark settings;
+`glue_launcher.py --warm DIR` creates the SparkContext, touches DIR/ready and waits for
+DIR/run.json (script, arguments, environment, py-files, working folder). The next run with the
+same settings takes it instead of starting a JVM; like AWS Glue, the script then finds its
+SparkContext already made. Each driver serves one run, so stop and timeout still kill a process
+group of its own.
 """
 
 from __future__ import annotations
