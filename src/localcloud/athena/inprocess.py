@@ -14,12 +14,10 @@ import threading
 from typing import Any
 from urllib.parse import urlsplit
 
-import boto3
 from botocore.awsrequest import AWSResponse
-from botocore.config import Config
 from werkzeug.test import EnvironBuilder
 
-from localcloud.clients import INTERNAL_AGENT
+from localcloud.clients import new_client
 
 _logger = logging.getLogger(__name__)
 
@@ -43,14 +41,7 @@ class InProcessClients:
 
     def _create(self, service: str):
         config = self._cloud.config
-        session = boto3.session.Session(
-            aws_access_key_id="test", aws_secret_access_key="test", region_name=config.region
-        )
-        client = session.client(
-            service, endpoint_url=config.endpoint,
-            config=Config(retries={"max_attempts": 2, "mode": "standard"},
-                          user_agent_extra=INTERNAL_AGENT),
-        )
+        client = new_client(service, config.endpoint, config.region)
         client.meta.events.register("before-send", self._send)
         return client
 
