@@ -67,13 +67,18 @@ def _run_on_local_cloud(args: argparse.Namespace) -> int:
         parameter=[["N_EVENTS", str(args.events)], ["STACK_NAME", stack]],
     )
     run_notebooks_verb(notebooks)
+    # events without a timestamp are dated by their arrival (today): counted apart, so what is
+    # printed does not depend on the day of the run (notebooks/README.md, "Dates and times")
     daily = lake.frame(
         "SELECT source, event_date, sum(event_count) AS events, "
         "round(avg(avg_quality_score), 3) AS avg_quality "
-        "FROM daily_summary GROUP BY source, event_date ORDER BY source, event_date"
+        "FROM daily_summary WHERE inferred_timestamp_events = 0 "
+        "GROUP BY source, event_date ORDER BY source, event_date"
     )
+    undated = lake.frame("SELECT sum(inferred_timestamp_events) AS n FROM daily_summary")
     print("\ncurated daily_summary per source and day (queried through the local Athena):")
     print(daily.to_string(index=False))
+    print(f"plus {int(undated['n'][0] or 0)} events sent without a timestamp (dated by arrival)")
     print(f"\nthe lake is still up: {lake.endpoint} (stop it with `datalake local down`)")
     return 0
 

@@ -11,7 +11,7 @@ base64-encoded, so every body the platform delivers is either accepted or answer
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 
 # Platform limits, for documentation and for the API model.
 API_GATEWAY_MAX_BODY_BYTES = 10 * 1000 * 1000
@@ -35,6 +35,9 @@ MAX_TIMESTAMP_YEAR = 2100
 MAX_STRING_CHARS = 16 * 1024  # any string value
 MAX_KEY_CHARS = 256  # any object key
 
-# Quality windows (relative to the arrival time).
+# Quality window. The future bound is relative to the arrival time (a clock running ahead); the
+# lower bound is a fixed instant (a clock reset to its epoch), never "N days before arrival":
+# an age window would make the score of the same event depend on when it was sent, so replays
+# and backfills would score differently from run to run (decision 118).
 FUTURE_TOLERANCE = timedelta(minutes=5)
-MAX_EVENT_AGE = timedelta(days=30)
+EARLIEST_PLAUSIBLE_TIMESTAMP = datetime(2000, 1, 1, tzinfo=timezone.utc)

@@ -118,7 +118,9 @@ def test_perfect_event_scores_one():
         ({"timestamp": None}, 0.9, ["timestamp_missing"]),
         ({"timestamp": "2026-11-25T12:06:00Z"}, 0.8, ["timestamp_in_future"]),
         ({"timestamp": "2026-11-25T12:04:00Z"}, 1.0, []),
-        ({"timestamp": "2026-10-01T00:00:00Z"}, 0.8, ["timestamp_too_old"]),
+        ({"timestamp": "2026-10-01T00:00:00Z"}, 1.0, []),  # old is not implausible
+        ({"timestamp": "1999-12-31T23:59:59Z"}, 0.8, ["timestamp_too_old"]),
+        ({"timestamp": "2000-01-01T00:00:00Z"}, 1.0, []),
         ({"timestamp": "garbage"}, 0.5, ["envelope:timestamp:format", "timestamp_invalid"]),
         ({"data": {"device_id": "d1", "temperature": 95.5}}, 1.0, []),
         (
@@ -152,6 +154,14 @@ def test_worst_event_scores_zero():
 def test_quality_defaults_to_now():
     soon = (datetime.now(timezone.utc) + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
     assert "timestamp_in_future" in quality_score({**GOOD, "timestamp": soon}).issues
+
+
+def test_score_of_a_past_event_does_not_depend_on_when_it_arrives():
+    # a replay or backfill of the same event scores the same, days or years after the event
+    event = {**GOOD, "timestamp": "2026-11-20T08:00:00Z"}
+    arrivals = ["2026-11-20T08:00:01Z", "2026-12-31T23:59:59Z", "2028-02-29T12:00:00Z"]
+    results = [quality_score(event, datetime.fromisoformat(a)) for a in arrivals]
+    assert results == [quality_score(event, NOW)] * len(arrivals)
 
 
 def test_quality_of_non_object():
