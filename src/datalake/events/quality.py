@@ -3,7 +3,7 @@
 | rule | weight | issue(s) when it fails |
 |---|---|---|
 | envelope valid (required fields, types, limits) | 0.30 | `envelope:<field>:<rule>` |
-| timestamp present, parseable, <= 5 min after arrival, not before 2000-01-01 | 0.20 | `timestamp_*` (1) |
+| timestamp present, parseable, <= 5 min after arrival, from 2000 on | 0.20 | `timestamp_*` (1) |
 | event_id present (idempotent retries) | 0.10 | `event_id_missing` |
 | data valid against its source's schema | 0.25 | `schema:<path>:<rule>` |
 | numeric values inside their plausible range (schema `x-expected`) | 0.15 | `out_of_range:<path>` |

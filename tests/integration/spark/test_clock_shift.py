@@ -5,9 +5,9 @@ The same synthetic events go through the ingestion Lambda (its arrival time read
 its objects written to a moto-mocked raw bucket) and both jobs' code on local Spark, once on the
 real clock and once with the clock moved (time-machine) to instants far from today: a year
 later, the last seconds of 31 December (the run crosses into a new month and year), 29 February.
-The curated results must be the same except where the contract dates a row by its arrival: events sent without a timestamp (their
-`event_date` is the arrival date) and lines whose timestamp could not be read (counted in the
-`source_statistics` month they arrived in).
+The curated results must be the same except where the contract dates a row by its arrival:
+events sent without a timestamp (their `event_date` is the arrival date) and lines whose
+timestamp could not be read (counted in the `source_statistics` month they arrived in).
 """
 
 from __future__ import annotations
