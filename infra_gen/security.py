@@ -21,21 +21,31 @@ def statement(actions: list[str], resources: list, condition: dict | None = None
     return stmt
 
 
+# Services whose AssumeRole AWS documents to carry aws:SourceAccount, with the page that says
+# so (decision 120). A trust condition on a key the service does not send denies the service:
+# API Gateway's account setting and Glue's CreateCrawler check the role at deploy time, and
+# EventBridge would fail silently at run time. So only these services get the condition.
+SOURCE_ACCOUNT_DOCUMENTED = {
+    # "Prevent cross-service confused deputy issue", trust policy with aws:SourceAccount:
+    "states.amazonaws.com": "https://docs.aws.amazon.com/step-functions/latest/dg/"
+    "procedure-create-iam-role.html",
+}
+
+
+def trust_policy(service: str) -> dict:
+    """The trust policy of a role assumable by one service; conditioned on this account only
+    where AWS documents that the service sends aws:SourceAccount (SOURCE_ACCOUNT_DOCUMENTED)."""
+    trust: dict = {"Effect": "Allow", "Principal": {"Service": service}, "Action": "sts:AssumeRole"}
+    if service in SOURCE_ACCOUNT_DOCUMENTED:
+        trust["Condition"] = {"StringEquals": {"aws:SourceAccount": Ref("AWS::AccountId")}}
+    return {"Version": "2012-10-17", "Statement": [trust]}
+
+
 def role(logical_id: str, service: str, statements: list[dict], **props) -> Role:
     """A role assumable by one AWS service, with one inline policy."""
     return Role(
         logical_id,
-        AssumeRolePolicyDocument={
-            "Version": "2012-10-17",
-            "Statement": [
-                {
-                    "Effect": "Allow",
-                    "Principal": {"Service": service},
-                    "Action": "sts:AssumeRole",
-                    "Condition": {"StringEquals": {"aws:SourceAccount": Ref("AWS::AccountId")}},
-                }
-            ],
-        },
+        AssumeRolePolicyDocument=trust_policy(service),
         Policies=[
             Policy(
                 PolicyName=logical_id + "Policy",

@@ -24,6 +24,24 @@ def test_one_role_per_component(view):
         assert [s["Principal"] for s in trust] == [{"Service": service}]
 
 
+def test_trust_requires_source_account_only_where_aws_documents_it(view):
+    # Step Functions documents aws:SourceAccount in AssumeRole; the others do not (decision
+    # 120), and a condition on a key the service does not send denies the service.
+    for logical_id, service in ROLES.items():
+        props = view.props(logical_id)
+        trust = {
+            "Effect": "Allow",
+            "Principal": {"Service": service},
+            "Action": "sts:AssumeRole",
+        }
+        if service == "states.amazonaws.com":
+            trust["Condition"] = {"StringEquals": {"aws:SourceAccount": {"Ref": "AWS::AccountId"}}}
+        assert props["AssumeRolePolicyDocument"] == {
+            "Version": "2012-10-17",
+            "Statement": [trust],
+        }, logical_id
+
+
 def test_no_allow_statement_has_a_wildcard_action(view):
     statements = view.policy_statements()
     assert len(statements) > 20
