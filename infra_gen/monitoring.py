@@ -64,7 +64,6 @@ def _topic_policy() -> TopicPolicy:
     publishers = [
         ("AllowCloudWatchAlarms", "cloudwatch.amazonaws.com"),
         ("AllowEventBridgeRules", "events.amazonaws.com"),
-        ("AllowS3Notifications", "s3.amazonaws.com"),
     ]
     statements: list[dict] = [
         {

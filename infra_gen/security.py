@@ -1,9 +1,9 @@
 """Security layer: one IAM role per component, each with an inline least-privilege policy scoped
 to the named buckets, prefixes, log groups, jobs, crawlers and topic of this stack.
 
-No statement allows "Action": "*". "Resource": "*" appears only for cloudwatch:PutMetricData,
-which has no resource-level permissions in AWS (it is narrowed by the cloudwatch:namespace
-condition instead)."""
+No statement allows "Action": "*". "Resource": "*" appears only for actions that support no
+resource ARNs in AWS: cloudwatch:PutMetricData (narrowed by the cloudwatch:namespace condition
+instead) and logs:DescribeLogGroups (a list call of the account's API Gateway logging role)."""
 
 from __future__ import annotations
 
@@ -89,9 +89,22 @@ def _glue_catalog(tables: str = "*") -> list:
     ]
 
 
-def _artifacts_objects() -> Sub:
-    return Sub("arn:${AWS::Partition}:s3:::${ArtifactsBucketName}/*")
+def _folder_marker(bucket: str, prefix: str) -> Sub:
+    """The `<prefix>_$folder$` object Glue's S3 layer (EMRFS/Hadoop) can write beside a
+    prefix it creates: a sibling key, outside `<prefix>/*`."""
+    return names.bucket_arn(bucket, "/" + prefix.rstrip("/") + "_$folder$")
 
+
+# What the jobs read from the artifacts bucket (datalake.deploy.package's key layout): the
+# scripts under glue/ and the wheel under packages/; the Lambda zips under lambda/ are not theirs.
+ARTIFACT_PREFIXES_READ_BY_JOBS = ("glue/", "packages/")
+
+
+def _artifacts_objects(prefix: str) -> Sub:
+    return Sub("arn:${AWS::Partition}:s3:::${ArtifactsBucketName}/" + prefix + "*")
+
+
+PROCESSED_PREFIXES_WRITTEN_BY_JOBS = ("processed_data/", "quarantine/", "glue-temp/")
 
 _CATALOG_READ = [
     "glue:GetDatabase",
@@ -156,19 +169,27 @@ def _glue_job_role() -> Role:
         names.GLUE_JOB_ROLE,
         "glue.amazonaws.com",
         [
-            statement(["s3:GetObject"], [_artifacts_objects()]),
+            statement(
+                ["s3:GetObject"],
+                [_artifacts_objects(p) for p in ARTIFACT_PREFIXES_READ_BY_JOBS],
+            ),
             statement(["s3:GetBucketLocation", "s3:ListBucket"], buckets),
             statement(["s3:GetObject", "s3:GetObjectVersion"], [_objects(names.RAW_BUCKET)]),
             statement(
                 ["s3:DeleteObject", "s3:GetObject", "s3:PutObject"],
                 [
-                    _objects(names.PROCESSED_BUCKET, "processed_data/"),
-                    _objects(names.PROCESSED_BUCKET, "quarantine/"),
-                    _objects(names.PROCESSED_BUCKET, "glue-temp/"),
-                    _objects(names.CURATED_BUCKET),
-                ],
+                    arn
+                    for prefix in PROCESSED_PREFIXES_WRITTEN_BY_JOBS
+                    for arn in (
+                        _objects(names.PROCESSED_BUCKET, prefix),
+                        _folder_marker(names.PROCESSED_BUCKET, prefix),
+                    )
+                ]
+                + [_objects(names.CURATED_BUCKET)],
             ),
-            statement(_CATALOG_READ + _CATALOG_WRITE, _glue_catalog()),
+            # Read only: the scripts read and write S3 paths, never catalog tables; with
+            # --enable-glue-datacatalog Spark's metastore client may still look the database up.
+            statement(_CATALOG_READ, _glue_catalog()),
             statement(
                 ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
                 [names.arn("logs", "log-group:/aws-glue/*")],
@@ -246,12 +267,13 @@ def _api_cloudwatch_role() -> Role:
                 [
                     "logs:CreateLogGroup",
                     "logs:CreateLogStream",
-                    "logs:DescribeLogGroups",
                     "logs:DescribeLogStreams",
                     "logs:PutLogEvents",
                 ],
                 [names.arn("logs", "log-group:*")],
             ),
+            # A list call: AWS's Service Authorization Reference gives it no resource type.
+            statement(["logs:DescribeLogGroups"], ["*"]),
         ],
     )
 

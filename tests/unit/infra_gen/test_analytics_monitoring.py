@@ -30,11 +30,15 @@ def test_log_groups_have_parameter_retention(view):
         assert group["Properties"]["RetentionInDays"] == {"Ref": "LogRetentionDays"}
 
 
-def test_topic_policy_lets_cloudwatch_eventbridge_and_s3_publish(view):
+def test_topic_policy_lets_only_cloudwatch_and_eventbridge_publish(view):
+    # Nothing publishes from S3 (no bucket notification targets the topic): no S3 grant.
     assert view.props("AlertsTopic")["TopicName"] == {"Fn::Sub": "${AWS::StackName}-alerts"}
     statements = view.props("AlertsTopicPolicy")["PolicyDocument"]["Statement"]
-    services = {s["Principal"]["Service"] for s in statements if s["Effect"] == "Allow"}
-    assert services == {"cloudwatch.amazonaws.com", "events.amazonaws.com", "s3.amazonaws.com"}
+    allows = [(s["Sid"], s["Principal"]) for s in statements if s["Effect"] == "Allow"]
+    assert allows == [
+        ("AllowCloudWatchAlarms", {"Service": "cloudwatch.amazonaws.com"}),
+        ("AllowEventBridgeRules", {"Service": "events.amazonaws.com"}),
+    ]
 
 
 def test_email_subscription_only_with_an_address(view):
