@@ -17,7 +17,12 @@ from infra_gen.parameters import HAS_ALERT_EMAIL
 
 FIVE_MINUTES = 300
 ONE_HOUR = 3600
-GLUE_FAILURE_STATES = ("FAILED", "TIMEOUT", "ERROR")
+# The abnormal final states of a "Glue Job State Change" event; AWS documents SUCCEEDED, FAILED,
+# TIMEOUT and STOPPED (https://docs.aws.amazon.com/eventbridge/latest/ref/events-ref-glue.html,
+# EventTypes.html#glue-event-types). ERROR is a GetJobRun status only, never an event state.
+# STOPPED counts: a stopped run (a stopped or timed-out pipeline execution stops its .sync job)
+# never reaches the state machine's own failure notice. Decision 124.
+GLUE_FAILURE_STATES = ("FAILED", "TIMEOUT", "STOPPED")
 
 
 def add_monitoring(template: Template) -> None:
@@ -282,7 +287,7 @@ def _alarms() -> list[Alarm]:
 
 def _glue_failure_rule() -> Rule:
     # Glue publishes no per-run failure metric without job metrics; its state-change events
-    # report every failed, timed-out or errored run of either job.
+    # report every failed, timed-out or stopped run of either job.
     return Rule(
         "GlueJobFailureRule",
         Name=Sub("${AWS::StackName}-glue-job-failure"),

@@ -125,9 +125,20 @@ def test_any_glue_job_failure_alerts(view):
     pattern = rule["EventPattern"]
     assert pattern["source"] == ["aws.glue"]
     assert pattern["detail-type"] == ["Glue Job State Change"]
-    assert set(pattern["detail"]["state"]) == {"FAILED", "TIMEOUT", "ERROR"}
+    # The documented non-success states of the event (ERROR is not one: decision 124).
+    assert pattern["detail"]["state"] == ["FAILED", "TIMEOUT", "STOPPED"]
     assert pattern["detail"]["jobName"] == [
         {"Ref": "RawToProcessedJob"},
         {"Ref": "ProcessedToCuratedJob"},
     ]
     assert rule["Targets"][0]["Arn"] == {"Ref": "AlertsTopic"}
+
+
+def test_local_glue_emits_exactly_the_documented_event_states():
+    # The local cloud puts a Job State Change event for the final states AWS documents, so the
+    # rule's states are all reachable locally and ERROR (a GetJobRun status) is never sent.
+    from infra_gen.monitoring import GLUE_FAILURE_STATES
+    from localcloud.glue.telemetry import EVENT_FINAL_STATES
+
+    assert EVENT_FINAL_STATES == ("SUCCEEDED", "FAILED", "TIMEOUT", "STOPPED")
+    assert set(GLUE_FAILURE_STATES) == set(EVENT_FINAL_STATES) - {"SUCCEEDED"}
