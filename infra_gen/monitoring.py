@@ -119,6 +119,16 @@ def _widget(
     }
 
 
+def athena_search(metric: str) -> str:
+    """A SEARCH over every series of one Athena metric in the lake's workgroup. Athena publishes
+    each query metric with QueryState, QueryType and WorkGroup (and CapacityReservation for
+    reserved capacity), so a WorkGroup-only metric line matches no series and stays empty
+    (https://docs.aws.amazon.com/athena/latest/ug/query-metrics-viewing.html)."""
+    schema = "{AWS/Athena,QueryState,QueryType,WorkGroup}"
+    query = f'{schema} MetricName="{metric}" WorkGroup="{names.WORKGROUP_NAME}"'
+    return f"SEARCH('{query}', 'Sum', {ONE_HOUR})"
+
+
 def dashboard_body() -> dict:
     """The seed's widgets: Lambda, API Gateway, S3 storage, Glue job status, custom metrics
     (plus the pipeline and Athena). `${...}` are Fn::Sub variables."""
@@ -167,8 +177,8 @@ def dashboard_body() -> dict:
         for m in ("ExecutionsSucceeded", "ExecutionsFailed")
     ]
     athena = [
-        ["AWS/Athena", m, "WorkGroup", names.WORKGROUP_NAME]
-        for m in ("ProcessedBytes", "TotalExecutionTime")
+        [{"expression": athena_search(m), "id": f"athena{i}", "label": m}]
+        for i, m in enumerate(("ProcessedBytes", "TotalExecutionTime"))
     ]
     widgets = [
         _widget("Lambda invocations and errors", lam, 0, 0),

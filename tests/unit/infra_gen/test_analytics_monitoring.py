@@ -56,9 +56,10 @@ def test_dashboard_has_the_seed_widgets(view):
     text = dash["DashboardBody"]["Fn::Sub"]
     resolved = re.sub(r"\$\{[^}]+\}", "x", text)
     body = json.loads(resolved)
-    namespaces = {m[0] for w in body["widgets"] for m in w["properties"]["metrics"]}
+    lines = [m for w in body["widgets"] for m in w["properties"]["metrics"]]
+    namespaces = {m[0] for m in lines if isinstance(m[0], str)}
     assert {"AWS/Lambda", "AWS/ApiGateway", "AWS/S3", "Glue", "DataLake"} <= namespaces
-    metrics = {m[1] for w in body["widgets"] for m in w["properties"]["metrics"]}
+    metrics = {m[1] for m in lines if isinstance(m[0], str)}
     assert {
         "Invocations",
         "Errors",
@@ -142,3 +143,22 @@ def test_local_glue_emits_exactly_the_documented_event_states():
 
     assert EVENT_FINAL_STATES == ("SUCCEEDED", "FAILED", "TIMEOUT", "STOPPED")
     assert set(GLUE_FAILURE_STATES) == set(EVENT_FINAL_STATES) - {"SUCCEEDED"}
+
+
+def test_athena_widget_searches_every_series_of_the_workgroup(view):
+    # Athena puts its query metrics with QueryState, QueryType and WorkGroup: a WorkGroup-only
+    # line matches none of them, so the widget searches the full dimension set.
+    body = json.loads(view.props("MonitoringDashboard")["DashboardBody"]["Fn::Sub"])
+    (widget,) = [w for w in body["widgets"] if w["properties"]["title"].startswith("Athena")]
+    schema = "{AWS/Athena,QueryState,QueryType,WorkGroup}"
+    workgroup = 'WorkGroup="${AWS::StackName}-workgroup"'
+    assert widget["properties"]["metrics"] == [
+        [
+            {
+                "expression": f"SEARCH('{schema} MetricName=\"{name}\" {workgroup}', 'Sum', 3600)",
+                "id": f"athena{i}",
+                "label": name,
+            }
+        ]
+        for i, name in enumerate(("ProcessedBytes", "TotalExecutionTime"))
+    ]
