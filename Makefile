@@ -30,6 +30,7 @@ lint: $(STAMP)
 	@$(VENV)/bin/ruff check src infra_gen lambdas glue_jobs tests bench
 	@$(VENV)/bin/datalake synth --out build/template.json >/dev/null
 	@$(VENV)/bin/cfn-lint build/template.json && echo "cfn-lint: no errors, no warnings"
+	@$(VENV)/bin/datalake lint-iam build/template.json
 
 unit: $(STAMP)
 	@bash scripts/pytest_tier.sh unit

@@ -13,8 +13,10 @@ _logger = logging.getLogger(__name__)
 
 AUTH_MODES = ("API_KEY", "IAM")
 ENCRYPTION_MODES = ("SSE_S3", "KMS")
-GLUE_VERSIONS = ("3.0", "4.0", "5.0")
-GLUE_WORKER_TYPES = ("G.025X", "G.1X", "G.2X", "G.4X", "G.8X")
+# Only versions whose Python (3.10+: 4.0 and later) runs the datalake package; 3.0 is 3.7.
+GLUE_VERSIONS = ("5.1", "5.0", "4.0")
+# Worker types of Spark batch jobs; G.025X is for streaming jobs only (decision 122).
+GLUE_WORKER_TYPES = ("G.1X", "G.2X", "G.4X", "G.8X")
 # The values CloudWatch Logs accepts for RetentionInDays.
 LOG_RETENTION_DAYS = (
     1,

@@ -17,7 +17,12 @@ from infra_gen.parameters import HAS_ALERT_EMAIL
 
 FIVE_MINUTES = 300
 ONE_HOUR = 3600
-GLUE_FAILURE_STATES = ("FAILED", "TIMEOUT", "ERROR")
+# The abnormal final states of a "Glue Job State Change" event; AWS documents SUCCEEDED, FAILED,
+# TIMEOUT and STOPPED (https://docs.aws.amazon.com/eventbridge/latest/ref/events-ref-glue.html,
+# EventTypes.html#glue-event-types). ERROR is a GetJobRun status only, never an event state.
+# STOPPED counts: a stopped run (a stopped or timed-out pipeline execution stops its .sync job)
+# never reaches the state machine's own failure notice. Decision 124.
+GLUE_FAILURE_STATES = ("FAILED", "TIMEOUT", "STOPPED")
 
 
 def add_monitoring(template: Template) -> None:
@@ -64,7 +69,6 @@ def _topic_policy() -> TopicPolicy:
     publishers = [
         ("AllowCloudWatchAlarms", "cloudwatch.amazonaws.com"),
         ("AllowEventBridgeRules", "events.amazonaws.com"),
-        ("AllowS3Notifications", "s3.amazonaws.com"),
     ]
     statements: list[dict] = [
         {
@@ -115,6 +119,16 @@ def _widget(
     }
 
 
+def athena_search(metric: str) -> str:
+    """A SEARCH over every series of one Athena metric in the lake's workgroup. Athena publishes
+    each query metric with QueryState, QueryType and WorkGroup (and CapacityReservation for
+    reserved capacity), so a WorkGroup-only metric line matches no series and stays empty
+    (https://docs.aws.amazon.com/athena/latest/ug/query-metrics-viewing.html)."""
+    schema = "{AWS/Athena,QueryState,QueryType,WorkGroup}"
+    query = f'{schema} MetricName="{metric}" WorkGroup="{names.WORKGROUP_NAME}"'
+    return f"SEARCH('{query}', 'Sum', {ONE_HOUR})"
+
+
 def dashboard_body() -> dict:
     """The seed's widgets: Lambda, API Gateway, S3 storage, Glue job status, custom metrics
     (plus the pipeline and Athena). `${...}` are Fn::Sub variables."""
@@ -163,8 +177,8 @@ def dashboard_body() -> dict:
         for m in ("ExecutionsSucceeded", "ExecutionsFailed")
     ]
     athena = [
-        ["AWS/Athena", m, "WorkGroup", names.WORKGROUP_NAME]
-        for m in ("ProcessedBytes", "TotalExecutionTime")
+        [{"expression": athena_search(m), "id": f"athena{i}", "label": m}]
+        for i, m in enumerate(("ProcessedBytes", "TotalExecutionTime"))
     ]
     widgets = [
         _widget("Lambda invocations and errors", lam, 0, 0),
@@ -283,7 +297,7 @@ def _alarms() -> list[Alarm]:
 
 def _glue_failure_rule() -> Rule:
     # Glue publishes no per-run failure metric without job metrics; its state-change events
-    # report every failed, timed-out or errored run of either job.
+    # report every failed, timed-out or stopped run of either job.
     return Rule(
         "GlueJobFailureRule",
         Name=Sub("${AWS::StackName}-glue-job-failure"),

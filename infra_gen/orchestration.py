@@ -1,6 +1,6 @@
 """Orchestration layer: the `{stack}-etl-pipeline` state machine (crawl, wait, poll, run the ETL
 job synchronously, optionally curate, notify success or failure) and the EventBridge schedules
-that start it: hourly without the curated step, daily with it (decision 031)."""
+that start it: hourly without the curated step, daily with it (decisions 031, 123)."""
 
 from __future__ import annotations
 
@@ -12,8 +12,13 @@ from troposphere.stepfunctions import StateMachine
 
 from infra_gen import names
 
-HOURLY_SCHEDULE = "rate(1 hour)"
-DAILY_SCHEDULE = "rate(1 day)"
+# Both jobs run with MaxConcurrentRuns 1, and a run can outlast the ~7 minutes of the state
+# machine's ConcurrentRunsExceeded retries, so the two rules never fire in the same hour: the
+# hourly one at minute 5 of every hour but 02 (UTC), the daily one at 02:05 in its place (it
+# runs the hourly steps too). Decision 123.
+DAILY_HOUR = 2
+HOURLY_SCHEDULE = f"cron(5 0-{DAILY_HOUR - 1},{DAILY_HOUR + 1}-23 * * ? *)"
+DAILY_SCHEDULE = f"cron(5 {DAILY_HOUR} * * ? *)"
 CRAWLER_POLL_SECONDS = 30
 
 _FAILURE_CATCH = [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": "NotifyFailure"}]
@@ -202,14 +207,14 @@ def add_orchestration(template: Template) -> None:
             "${AWS::StackName}-etl-hourly",
             HOURLY_SCHEDULE,
             False,
-            "Hourly: crawl the lake and run raw->processed",
+            "Hourly at :05 except 02:05: crawl the lake and run raw->processed",
         ),
         (
             "PipelineDailyRule",
             "${AWS::StackName}-pipeline-daily",
             DAILY_SCHEDULE,
             True,
-            "Daily: the hourly steps plus processed->curated and the curated crawler",
+            "Daily at 02:05 UTC: the hourly steps plus processed->curated and the curated crawler",
         ),
     )
     for logical_id, name, expression, run_curated, description in schedules:

@@ -1,9 +1,9 @@
 """Security layer: one IAM role per component, each with an inline least-privilege policy scoped
 to the named buckets, prefixes, log groups, jobs, crawlers and topic of this stack.
 
-No statement allows "Action": "*". "Resource": "*" appears only for cloudwatch:PutMetricData,
-which has no resource-level permissions in AWS (it is narrowed by the cloudwatch:namespace
-condition instead)."""
+No statement allows "Action": "*". "Resource": "*" appears only for actions that support no
+resource ARNs in AWS: cloudwatch:PutMetricData (narrowed by the cloudwatch:namespace condition
+instead) and logs:DescribeLogGroups (a list call of the account's API Gateway logging role)."""
 
 from __future__ import annotations
 
@@ -21,21 +21,31 @@ def statement(actions: list[str], resources: list, condition: dict | None = None
     return stmt
 
 
+# Services whose AssumeRole AWS documents to carry aws:SourceAccount, with the page that says
+# so (decision 120). A trust condition on a key the service does not send denies the service:
+# API Gateway's account setting and Glue's CreateCrawler check the role at deploy time, and
+# EventBridge would fail silently at run time. So only these services get the condition.
+SOURCE_ACCOUNT_DOCUMENTED = {
+    # "Prevent cross-service confused deputy issue", trust policy with aws:SourceAccount:
+    "states.amazonaws.com": "https://docs.aws.amazon.com/step-functions/latest/dg/"
+    "procedure-create-iam-role.html",
+}
+
+
+def trust_policy(service: str) -> dict:
+    """The trust policy of a role assumable by one service; conditioned on this account only
+    where AWS documents that the service sends aws:SourceAccount (SOURCE_ACCOUNT_DOCUMENTED)."""
+    trust: dict = {"Effect": "Allow", "Principal": {"Service": service}, "Action": "sts:AssumeRole"}
+    if service in SOURCE_ACCOUNT_DOCUMENTED:
+        trust["Condition"] = {"StringEquals": {"aws:SourceAccount": Ref("AWS::AccountId")}}
+    return {"Version": "2012-10-17", "Statement": [trust]}
+
+
 def role(logical_id: str, service: str, statements: list[dict], **props) -> Role:
     """A role assumable by one AWS service, with one inline policy."""
     return Role(
         logical_id,
-        AssumeRolePolicyDocument={
-            "Version": "2012-10-17",
-            "Statement": [
-                {
-                    "Effect": "Allow",
-                    "Principal": {"Service": service},
-                    "Action": "sts:AssumeRole",
-                    "Condition": {"StringEquals": {"aws:SourceAccount": Ref("AWS::AccountId")}},
-                }
-            ],
-        },
+        AssumeRolePolicyDocument=trust_policy(service),
         Policies=[
             Policy(
                 PolicyName=logical_id + "Policy",
@@ -79,9 +89,22 @@ def _glue_catalog(tables: str = "*") -> list:
     ]
 
 
-def _artifacts_objects() -> Sub:
-    return Sub("arn:${AWS::Partition}:s3:::${ArtifactsBucketName}/*")
+def _folder_marker(bucket: str, prefix: str) -> Sub:
+    """The `<prefix>_$folder$` object Glue's S3 layer (EMRFS/Hadoop) can write beside a
+    prefix it creates: a sibling key, outside `<prefix>/*`."""
+    return names.bucket_arn(bucket, "/" + prefix.rstrip("/") + "_$folder$")
 
+
+# What the jobs read from the artifacts bucket (datalake.deploy.package's key layout): the
+# scripts under glue/ and the wheel under packages/; the Lambda zips under lambda/ are not theirs.
+ARTIFACT_PREFIXES_READ_BY_JOBS = ("glue/", "packages/")
+
+
+def _artifacts_objects(prefix: str) -> Sub:
+    return Sub("arn:${AWS::Partition}:s3:::${ArtifactsBucketName}/" + prefix + "*")
+
+
+PROCESSED_PREFIXES_WRITTEN_BY_JOBS = ("processed_data/", "quarantine/", "glue-temp/")
 
 _CATALOG_READ = [
     "glue:GetDatabase",
@@ -146,19 +169,27 @@ def _glue_job_role() -> Role:
         names.GLUE_JOB_ROLE,
         "glue.amazonaws.com",
         [
-            statement(["s3:GetObject"], [_artifacts_objects()]),
+            statement(
+                ["s3:GetObject"],
+                [_artifacts_objects(p) for p in ARTIFACT_PREFIXES_READ_BY_JOBS],
+            ),
             statement(["s3:GetBucketLocation", "s3:ListBucket"], buckets),
             statement(["s3:GetObject", "s3:GetObjectVersion"], [_objects(names.RAW_BUCKET)]),
             statement(
                 ["s3:DeleteObject", "s3:GetObject", "s3:PutObject"],
                 [
-                    _objects(names.PROCESSED_BUCKET, "processed_data/"),
-                    _objects(names.PROCESSED_BUCKET, "quarantine/"),
-                    _objects(names.PROCESSED_BUCKET, "glue-temp/"),
-                    _objects(names.CURATED_BUCKET),
-                ],
+                    arn
+                    for prefix in PROCESSED_PREFIXES_WRITTEN_BY_JOBS
+                    for arn in (
+                        _objects(names.PROCESSED_BUCKET, prefix),
+                        _folder_marker(names.PROCESSED_BUCKET, prefix),
+                    )
+                ]
+                + [_objects(names.CURATED_BUCKET)],
             ),
-            statement(_CATALOG_READ + _CATALOG_WRITE, _glue_catalog()),
+            # Read only: the scripts read and write S3 paths, never catalog tables; with
+            # --enable-glue-datacatalog Spark's metastore client may still look the database up.
+            statement(_CATALOG_READ, _glue_catalog()),
             statement(
                 ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
                 [names.arn("logs", "log-group:/aws-glue/*")],
@@ -236,12 +267,13 @@ def _api_cloudwatch_role() -> Role:
                 [
                     "logs:CreateLogGroup",
                     "logs:CreateLogStream",
-                    "logs:DescribeLogGroups",
                     "logs:DescribeLogStreams",
                     "logs:PutLogEvents",
                 ],
                 [names.arn("logs", "log-group:*")],
             ),
+            # A list call: AWS's Service Authorization Reference gives it no resource type.
+            statement(["logs:DescribeLogGroups"], ["*"]),
         ],
     )
 

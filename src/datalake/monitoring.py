@@ -17,6 +17,7 @@ from typing import Any
 import pandas as pd
 
 from datalake import aws
+from datalake.metric_search import MetricSearch, is_search, line_label, parse_search, selected
 
 _logger = logging.getLogger(__name__)
 _MAX_QUERIES = 500  # GetMetricData limit per call
@@ -44,6 +45,7 @@ class Widget:
     width: int
     height: int
     metrics: list[MetricQuery] = field(default_factory=list)
+    searches: list[MetricSearch] = field(default_factory=list)  # SEARCH(...) lines
 
 
 def dashboard_name(stack: str) -> str:
@@ -58,7 +60,8 @@ def get_dashboard_body(name: str, target: str | None = "local") -> dict:
 
 def parse_widgets(body: dict) -> list[Widget]:
     """The metric widgets of a dashboard body, with '.' shorthands and per-line options
-    resolved; text widgets and metric-math lines are skipped."""
+    resolved; SEARCH expressions kept as `searches` (expand_searches resolves them); text
+    widgets and other metric-math lines are skipped."""
     widgets = []
     for raw in body.get("widgets", []):
         if raw.get("type") != "metric":
@@ -73,6 +76,11 @@ def parse_widgets(body: dict) -> list[Widget]:
         )
         previous: list = []
         for line in props.get("metrics", []):
+            options = line[-1] if line and isinstance(line[-1], dict) else {}
+            expression = options.get("expression", "")
+            if is_search(expression):
+                widget.searches.append(parse_search(expression, options.get("label", "")))
+                continue
             query = _metric_line(line, previous, props)
             if query is not None:
                 widget.metrics.append(query)
@@ -104,6 +112,27 @@ def _metric_line(line: list, previous: list, props: dict) -> MetricQuery | None:
         int(options.get("period", props.get("period", 300))),
         label,
     )
+
+
+def expand_searches(widgets: list[Widget], target: str | None = "local", cloudwatch=None) -> None:
+    """Append to each widget one metric line per metric its SEARCH expressions select now
+    (ListMetrics, as the CloudWatch console evaluates them; the local cloud has no SEARCH)."""
+    cloudwatch = cloudwatch or aws.client("cloudwatch", target)
+    for widget in widgets:
+        for search in widget.searches:
+            kwargs = {"Namespace": search.namespace} if search.namespace else {}
+            if search.metric_name:
+                kwargs["MetricName"] = search.metric_name
+            metrics = [
+                metric
+                for page in cloudwatch.get_paginator("list_metrics").paginate(**kwargs)
+                for metric in page.get("Metrics", [])
+            ]
+            for namespace, name, dims in selected(search, metrics):
+                label = line_label(search, name, dims)
+                widget.metrics.append(
+                    MetricQuery(namespace, name, dims, search.stat, search.period, label)
+                )
 
 
 def read_metric_series(
@@ -322,6 +351,7 @@ def build_dashboard(
     """Read the stack's dashboard and its metrics over the last `hours`, render to `out`."""
     name = name or dashboard_name(stack)
     widgets = parse_widgets(get_dashboard_body(name, target))
+    expand_searches(widgets, target)
     now = datetime.now(timezone.utc)
     queries = [q for w in widgets for q in w.metrics]
     # end one period past now: moto (like CloudWatch) only returns periods that end in range

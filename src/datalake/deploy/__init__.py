@@ -1,6 +1,7 @@
 """Deploying the lake: package the code (`package`), put it in the artifacts bucket
 (`bootstrap`), then create or update the stack on AWS (`aws`) or on the local cloud (`local`,
-imported lazily because it pulls in the local provisioner)."""
+imported lazily because it pulls in the local provisioner). Before that, `iam_audit` checks the
+template's IAM policies with parliament."""
 
 from datalake.deploy.aws import (
     DeployError,
@@ -12,6 +13,7 @@ from datalake.deploy.aws import (
     empty_bucket,
 )
 from datalake.deploy.bootstrap import artifacts_bucket_name, bootstrap_artifacts, ensure_bucket
+from datalake.deploy.iam_audit import PolicyFinding, audit_template
 from datalake.deploy.package import Artifact, Artifacts, package_all
 
 __all__ = [
@@ -20,8 +22,10 @@ __all__ = [
     "DeployError",
     "DeployTimeout",
     "MissingCredentials",
+    "PolicyFinding",
     "Waiting",
     "artifacts_bucket_name",
+    "audit_template",
     "bootstrap_artifacts",
     "deploy_stack",
     "destroy_stack",

@@ -14,9 +14,10 @@ NAMESPACE = "AWS/Athena"
 
 def metric_data(execution: QueryExecution, state: str | None = None) -> list[dict]:
     """MetricData for one finished execution, with Athena's dimensions QueryState, QueryType and
-    WorkGroup (pure). Only this full set is put: moto's statistics match any data point whose
-    dimensions include the requested ones, so a `WorkGroup`-only query (the lake's dashboard)
-    already finds these, and a second, WorkGroup-only copy would count every query twice."""
+    WorkGroup (pure). Only this full set is put, as Athena does. A `WorkGroup`-only query finds
+    nothing on AWS (CloudWatch matches the exact dimension set) although moto's statistics match
+    any data point whose dimensions include the requested ones; dashboards therefore SEARCH the
+    full set (the lake's Athena widget does)."""
     stats = execution.describe()["Statistics"]
     state = state or execution.state
     state = "CANCELED" if state == CANCELLED else state  # Athena's spelling in metrics

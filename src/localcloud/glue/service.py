@@ -185,7 +185,8 @@ class JobService:
             self.cloud.config.account, utc_now(),
         )
         telemetry.publish_job_state(
-            self.cloud, self.cloud.client("events"), event, put=state in FINAL_STATES
+            self.cloud, self.cloud.client("events"), event,
+            put=state in telemetry.EVENT_FINAL_STATES,
         )
 
 

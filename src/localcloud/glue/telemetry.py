@@ -104,6 +104,11 @@ def put_job_metrics(
         _logger.exception("could not put Glue metrics for %s", job_name)
 
 
+# The final states Glue sends a "Glue Job State Change" event for (AWS's event reference);
+# ERROR, a GetJobRun status for a trigger that ran a deleted job, has no event.
+EVENT_FINAL_STATES = ("SUCCEEDED", "FAILED", "TIMEOUT", "STOPPED")
+
+
 def job_state_event(
     job_name: str, run_id: str, state: str, message: str, region: str, account: str,
     when: datetime,

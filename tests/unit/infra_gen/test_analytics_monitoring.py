@@ -30,11 +30,15 @@ def test_log_groups_have_parameter_retention(view):
         assert group["Properties"]["RetentionInDays"] == {"Ref": "LogRetentionDays"}
 
 
-def test_topic_policy_lets_cloudwatch_eventbridge_and_s3_publish(view):
+def test_topic_policy_lets_only_cloudwatch_and_eventbridge_publish(view):
+    # Nothing publishes from S3 (no bucket notification targets the topic): no S3 grant.
     assert view.props("AlertsTopic")["TopicName"] == {"Fn::Sub": "${AWS::StackName}-alerts"}
     statements = view.props("AlertsTopicPolicy")["PolicyDocument"]["Statement"]
-    services = {s["Principal"]["Service"] for s in statements if s["Effect"] == "Allow"}
-    assert services == {"cloudwatch.amazonaws.com", "events.amazonaws.com", "s3.amazonaws.com"}
+    allows = [(s["Sid"], s["Principal"]) for s in statements if s["Effect"] == "Allow"]
+    assert allows == [
+        ("AllowCloudWatchAlarms", {"Service": "cloudwatch.amazonaws.com"}),
+        ("AllowEventBridgeRules", {"Service": "events.amazonaws.com"}),
+    ]
 
 
 def test_email_subscription_only_with_an_address(view):
@@ -52,9 +56,10 @@ def test_dashboard_has_the_seed_widgets(view):
     text = dash["DashboardBody"]["Fn::Sub"]
     resolved = re.sub(r"\$\{[^}]+\}", "x", text)
     body = json.loads(resolved)
-    namespaces = {m[0] for w in body["widgets"] for m in w["properties"]["metrics"]}
+    lines = [m for w in body["widgets"] for m in w["properties"]["metrics"]]
+    namespaces = {m[0] for m in lines if isinstance(m[0], str)}
     assert {"AWS/Lambda", "AWS/ApiGateway", "AWS/S3", "Glue", "DataLake"} <= namespaces
-    metrics = {m[1] for w in body["widgets"] for m in w["properties"]["metrics"]}
+    metrics = {m[1] for m in lines if isinstance(m[0], str)}
     assert {
         "Invocations",
         "Errors",
@@ -121,9 +126,39 @@ def test_any_glue_job_failure_alerts(view):
     pattern = rule["EventPattern"]
     assert pattern["source"] == ["aws.glue"]
     assert pattern["detail-type"] == ["Glue Job State Change"]
-    assert set(pattern["detail"]["state"]) == {"FAILED", "TIMEOUT", "ERROR"}
+    # The documented non-success states of the event (ERROR is not one: decision 124).
+    assert pattern["detail"]["state"] == ["FAILED", "TIMEOUT", "STOPPED"]
     assert pattern["detail"]["jobName"] == [
         {"Ref": "RawToProcessedJob"},
         {"Ref": "ProcessedToCuratedJob"},
     ]
     assert rule["Targets"][0]["Arn"] == {"Ref": "AlertsTopic"}
+
+
+def test_local_glue_emits_exactly_the_documented_event_states():
+    # The local cloud puts a Job State Change event for the final states AWS documents, so the
+    # rule's states are all reachable locally and ERROR (a GetJobRun status) is never sent.
+    from infra_gen.monitoring import GLUE_FAILURE_STATES
+    from localcloud.glue.telemetry import EVENT_FINAL_STATES
+
+    assert EVENT_FINAL_STATES == ("SUCCEEDED", "FAILED", "TIMEOUT", "STOPPED")
+    assert set(GLUE_FAILURE_STATES) == set(EVENT_FINAL_STATES) - {"SUCCEEDED"}
+
+
+def test_athena_widget_searches_every_series_of_the_workgroup(view):
+    # Athena puts its query metrics with QueryState, QueryType and WorkGroup: a WorkGroup-only
+    # line matches none of them, so the widget searches the full dimension set.
+    body = json.loads(view.props("MonitoringDashboard")["DashboardBody"]["Fn::Sub"])
+    (widget,) = [w for w in body["widgets"] if w["properties"]["title"].startswith("Athena")]
+    schema = "{AWS/Athena,QueryState,QueryType,WorkGroup}"
+    workgroup = 'WorkGroup="${AWS::StackName}-workgroup"'
+    assert widget["properties"]["metrics"] == [
+        [
+            {
+                "expression": f"SEARCH('{schema} MetricName=\"{name}\" {workgroup}', 'Sum', 3600)",
+                "id": f"athena{i}",
+                "label": name,
+            }
+        ]
+        for i, name in enumerate(("ProcessedBytes", "TotalExecutionTime"))
+    ]

@@ -88,8 +88,10 @@ def test_schedules(view):
         for r in view.of_type("AWS::Events::Rule").values()
         if "ScheduleExpression" in r["Properties"]
     }
-    assert set(rules) == {"rate(1 hour)", "rate(1 day)"}
-    for expression, run_curated in (("rate(1 hour)", False), ("rate(1 day)", True)):
+    # Hourly at :05 except 02:05, daily at 02:05: never both in one hour (decision 123).
+    hourly, daily = "cron(5 0-1,3-23 * * ? *)", "cron(5 2 * * ? *)"
+    assert set(rules) == {hourly, daily}
+    for expression, run_curated in ((hourly, False), (daily, True)):
         (target,) = rules[expression]["Targets"]
         assert target["Arn"] == {"Ref": "EtlStateMachine"}
         assert target["RoleArn"] == {"Fn::GetAtt": ["EventsInvokeRole", "Arn"]}

@@ -13,7 +13,10 @@ ROLES = {
     "ReplicationRole": "s3.amazonaws.com",
 }
 # Actions with no resource-level permissions in AWS (the only ones allowed Resource "*").
-RESOURCE_STAR_ALLOWED = {"cloudwatch:PutMetricData"}
+RESOURCE_STAR_ALLOWED = {"cloudwatch:PutMetricData", "logs:DescribeLogGroups"}
+ZONE = "arn:${AWS::Partition}:s3:::${AWS::StackName}-%s-${AWS::AccountId}-${AWS::Region}"
+PROCESSED, CURATED = ZONE % "processed", ZONE % "curated"
+LOGS = "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:"
 
 
 def test_one_role_per_component(view):
@@ -22,6 +25,24 @@ def test_one_role_per_component(view):
     for logical_id, service in ROLES.items():
         trust = roles[logical_id]["Properties"]["AssumeRolePolicyDocument"]["Statement"]
         assert [s["Principal"] for s in trust] == [{"Service": service}]
+
+
+def test_trust_requires_source_account_only_where_aws_documents_it(view):
+    # Step Functions documents aws:SourceAccount in AssumeRole; the others do not (decision
+    # 120), and a condition on a key the service does not send denies the service.
+    for logical_id, service in ROLES.items():
+        props = view.props(logical_id)
+        trust = {
+            "Effect": "Allow",
+            "Principal": {"Service": service},
+            "Action": "sts:AssumeRole",
+        }
+        if service == "states.amazonaws.com":
+            trust["Condition"] = {"StringEquals": {"aws:SourceAccount": {"Ref": "AWS::AccountId"}}}
+        assert props["AssumeRolePolicyDocument"] == {
+            "Version": "2012-10-17",
+            "Statement": [trust],
+        }, logical_id
 
 
 def test_no_allow_statement_has_a_wildcard_action(view):
@@ -39,8 +60,10 @@ def test_resource_star_only_where_aws_requires_it(view):
         if statement["Effect"] != "Allow":
             continue
         if "*" in view_list(statement["Resource"]):
-            assert set(view_list(statement["Action"])) <= RESOURCE_STAR_ALLOWED, owner
-            assert "cloudwatch:namespace" in statement["Condition"]["StringEquals"]
+            actions = set(view_list(statement["Action"]))
+            assert actions <= RESOURCE_STAR_ALLOWED, owner
+            if "cloudwatch:PutMetricData" in actions:
+                assert "cloudwatch:namespace" in statement["Condition"]["StringEquals"]
 
 
 def test_deny_statements_only_refuse_insecure_transport(view):
@@ -80,6 +103,66 @@ def test_glue_job_never_writes_the_raw_zone(view):
         if writes:
             text = str(statement["Resource"])
             assert "-raw-" not in text
+
+
+def test_glue_job_writes_its_prefixes_and_their_folder_markers(view):
+    writes = [s for s in _statements(view, "GlueJobRole") if "s3:PutObject" in s["Action"]]
+    assert writes == [
+        {
+            "Effect": "Allow",
+            "Action": ["s3:DeleteObject", "s3:GetObject", "s3:PutObject"],
+            "Resource": [
+                {"Fn::Sub": PROCESSED + "/processed_data/*"},
+                {"Fn::Sub": PROCESSED + "/processed_data_$folder$"},
+                {"Fn::Sub": PROCESSED + "/quarantine/*"},
+                {"Fn::Sub": PROCESSED + "/quarantine_$folder$"},
+                {"Fn::Sub": PROCESSED + "/glue-temp/*"},
+                {"Fn::Sub": PROCESSED + "/glue-temp_$folder$"},
+                {"Fn::Sub": CURATED + "/*"},
+            ],
+        }
+    ]
+
+
+def test_glue_job_reads_only_its_artifacts_and_never_writes_the_catalog(view):
+    statements = _statements(view, "GlueJobRole")
+    artifacts = [s for s in statements if "ArtifactsBucketName" in str(s["Resource"])]
+    assert artifacts == [
+        {
+            "Effect": "Allow",
+            "Action": ["s3:GetObject"],
+            "Resource": [
+                {"Fn::Sub": "arn:${AWS::Partition}:s3:::${ArtifactsBucketName}/glue/*"},
+                {"Fn::Sub": "arn:${AWS::Partition}:s3:::${ArtifactsBucketName}/packages/*"},
+            ],
+        }
+    ]
+    glue = {a for a in view.role_actions("GlueJobRole") if a.startswith("glue:")}
+    assert glue == {
+        "glue:BatchGetPartition",
+        "glue:GetDatabase",
+        "glue:GetPartition",
+        "glue:GetPartitions",
+        "glue:GetTable",
+        "glue:GetTables",
+    }
+
+
+def test_api_gateway_role_describes_log_groups_on_resource_star(view):
+    statements = _statements(view, "ApiGatewayCloudWatchRole")
+    assert statements == [
+        {
+            "Effect": "Allow",
+            "Action": [
+                "logs:CreateLogGroup",
+                "logs:CreateLogStream",
+                "logs:DescribeLogStreams",
+                "logs:PutLogEvents",
+            ],
+            "Resource": [{"Fn::Sub": LOGS + "log-group:*"}],
+        },
+        {"Effect": "Allow", "Action": ["logs:DescribeLogGroups"], "Resource": ["*"]},
+    ]
 
 
 def test_state_machine_role_is_scoped_to_named_jobs_crawlers_and_topic(view):

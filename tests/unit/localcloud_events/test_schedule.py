@@ -72,3 +72,24 @@ def test_cron_next_fire(expression, after, expected):
 def test_cron_that_never_fires_again():
     with pytest.raises(ScheduleError):
         parse_schedule("cron(0 0 1 1 ? 2020)").next_after(ts("2026-01-01 00:00"))
+
+
+def test_offset_hourly_and_daily_crons_never_fire_in_the_same_hour():
+    # The lake's two rules (decision 123): hourly at :05 except 02:05, daily at 02:05.
+    hourly, daily = parse_schedule("cron(5 0-1,3-23 * * ? *)"), parse_schedule("cron(5 2 * * ? *)")
+
+    def fires(cron, start: str, hours: int) -> list[str]:
+        out, when, end = [], ts(start), ts(start) + hours * 3600
+        while (when := cron.next_after(when)) < end:
+            out.append(iso(when))
+        return out
+
+    hourly_fires = fires(hourly, "2026-11-25 00:00", 48)
+    daily_fires = fires(daily, "2026-11-25 00:00", 48)
+    assert daily_fires == ["2026-11-25 02:05 Wed", "2026-11-26 02:05 Thu"]
+    assert len(hourly_fires) == 46 and hourly_fires[:3] == [
+        "2026-11-25 00:05 Wed",
+        "2026-11-25 01:05 Wed",
+        "2026-11-25 03:05 Wed",
+    ]
+    assert not {f[:13] for f in hourly_fires} & {f[:13] for f in daily_fires}
