@@ -284,7 +284,7 @@ class Lake:
         from datalake.cli.deploy import run_deploy
 
         args = argparse.Namespace(stack_name=self.stack, target=self.target, param=list(params),
-                                  timeout=3600.0)
+                                  timeout=3600.0, replace_failed=False)
         with contextlib.redirect_stdout(io.StringIO()):  # the verb prints the outputs JSON
             run_deploy(args)
         return self.outputs

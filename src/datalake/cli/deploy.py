@@ -37,6 +37,12 @@ def register(subparsers) -> None:
         default=3600.0,
         help="seconds to wait for the stack (AWS target; default 3600)",
     )
+    deploy.add_argument(
+        "--replace-failed",
+        action="store_true",
+        help="AWS target: delete a stack left ROLLBACK_COMPLETE by a failed first create, then "
+        "create it again (without this, deploy stops and says so)",
+    )
     deploy.set_defaults(func=run_deploy)
 
     destroy = subparsers.add_parser(
@@ -95,7 +101,7 @@ def run_deploy(args: argparse.Namespace) -> int:
 
             outputs = local.deploy(stack, json.loads(body), parameters, artifacts)
         else:
-            outputs = _deploy_aws(stack, body, parameters, args.timeout)
+            outputs = _deploy_aws(stack, body, parameters, args.timeout, args.replace_failed)
     except DeployError as error:
         raise CliError(str(error)) from None
     path = save_outputs(stack, outputs)
@@ -104,7 +110,9 @@ def run_deploy(args: argparse.Namespace) -> int:
     return 0
 
 
-def _deploy_aws(stack: str, body: str, parameters: dict, timeout: float) -> dict:
+def _deploy_aws(
+    stack: str, body: str, parameters: dict, timeout: float, replace_failed: bool = False
+) -> dict:
     from datalake.deploy.aws import MAX_INLINE_TEMPLATE, Waiting, deploy_stack
     from datalake.deploy.bootstrap import ARTIFACTS_PARAMETER, upload_template
 
@@ -134,6 +142,7 @@ def _deploy_aws(stack: str, body: str, parameters: dict, timeout: float) -> dict
         parameters,
         tags={"datalake:stack": stack},
         waiting=Waiting(timeout_seconds=timeout),
+        replace_failed=replace_failed,
         **source,
     )
 

@@ -187,16 +187,24 @@ def _change_set_name() -> str:
     return "datalake-" + datetime.now(timezone.utc).strftime("%Y%m%d%H%M%S%f")
 
 
-def _prepare(cfn, stack: str, waiting: Waiting) -> str:
-    """CREATE or UPDATE; clears a stack left in ROLLBACK_COMPLETE by a failed first create."""
+def _prepare(cfn, stack: str, waiting: Waiting, replace_failed: bool) -> str:
+    """CREATE or UPDATE. A stack no change set can start from is refused with what to do
+    (`stuck.check_deployable`), except ROLLBACK_COMPLETE with `replace_failed`: deleted first."""
+    from datalake.deploy.stuck import check_deployable  # stuck builds on this module
+
     status = stack_status(cfn, stack)
-    if status == "ROLLBACK_COMPLETE":
+    if status == "ROLLBACK_COMPLETE" and replace_failed:
         _logger.info("%s is ROLLBACK_COMPLETE after a failed create: deleting it first", stack)
         cfn.delete_stack(StackName=stack)
-        _wait_for_stack(cfn, stack, waiting, f"deletion of {stack}")
+        final = _wait_for_stack(cfn, stack, waiting, f"deletion of {stack}")
+        if final != "DELETE_COMPLETE":
+            raise DeployError(
+                f"stack {stack} ended {final}: {describe_failures(failure_events(cfn, stack))}"
+            )
         status = None
     if status and status.endswith("_IN_PROGRESS") and status != "REVIEW_IN_PROGRESS":
         raise DeployError(f"stack {stack} is busy ({status}); wait for it to finish and retry")
+    check_deployable(cfn, stack, status)
     return "CREATE" if status in (None, "REVIEW_IN_PROGRESS") else "UPDATE"
 
 
@@ -210,9 +218,12 @@ def deploy_stack(
     tags: dict[str, str] | None = None,
     waiting: Waiting | None = None,
     change_set_name: str | None = None,
+    replace_failed: bool = False,
 ) -> dict[str, str]:
     """Create or update `stack` through a change set and wait; returns the stack outputs.
-    A change set without changes is deleted and the current outputs returned."""
+    A change set without changes is deleted and the current outputs returned. A stack in a
+    state no change set can start from raises `stuck.StuckStack` saying what to do; with
+    `replace_failed`, a ROLLBACK_COMPLETE stack (a failed first create) is deleted first."""
     waiting = waiting or Waiting()
     if (template_body is None) == (template_url is None):
         raise ValueError("give exactly one of template_body and template_url")
@@ -221,7 +232,7 @@ def deploy_stack(
             f"template is {len(template_body.encode())} bytes; CloudFormation takes "
             f"{MAX_INLINE_TEMPLATE} inline: upload it and pass template_url"
         )
-    kind = _prepare(cfn, stack, waiting)
+    kind = _prepare(cfn, stack, waiting, replace_failed)
     name = change_set_name or _change_set_name()
     source = {"TemplateBody": template_body} if template_body else {"TemplateURL": template_url}
     _logger.info("creating %s change set %s for stack %s", kind, name, stack)

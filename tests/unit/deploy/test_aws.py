@@ -108,9 +108,15 @@ def _change_set(stubber, kind: str, statuses: list[tuple[str, str]]) -> None:
         )
 
 
-def _deploy(client, waiting):
+def _deploy(client, waiting, **kwargs):
     return deploy_stack(
-        client, STACK, {"B": "x", "A": 1}, template_body="{}", waiting=waiting, change_set_name="cs"
+        client,
+        STACK,
+        {"B": "x", "A": 1},
+        template_body="{}",
+        waiting=waiting,
+        change_set_name="cs",
+        **kwargs,
     )
 
 
@@ -230,7 +236,7 @@ def test_a_stack_that_never_settles_times_out(cfn, waiting):
         _deploy(client, waiting)
 
 
-def test_a_rolled_back_first_create_is_deleted_then_recreated(cfn, waiting):
+def test_a_rolled_back_first_create_is_replaced_when_asked(cfn, waiting):
     client, stubber = cfn
     _status(stubber, "ROLLBACK_COMPLETE")
     stubber.add_response("delete_stack", {}, {"StackName": STACK})
@@ -240,7 +246,7 @@ def test_a_rolled_back_first_create_is_deleted_then_recreated(cfn, waiting):
     stubber.add_response("execute_change_set", {}, {"StackName": STACK, "ChangeSetName": "cs"})
     _status(stubber, "CREATE_COMPLETE")
     _status(stubber, "CREATE_COMPLETE", {})
-    assert _deploy(client, waiting) == {}
+    assert _deploy(client, waiting, replace_failed=True) == {}
 
 
 def test_a_busy_stack_is_refused(cfn, waiting):

@@ -114,8 +114,27 @@ def test_deploy_aws_sends_a_large_template_by_url(wired, monkeypatch, capsys):
     assert kwargs["template_url"] == "https://bucket/templates/t.json"
     assert "template_body" not in kwargs
     assert kwargs["waiting"].timeout_seconds == 30
+    assert kwargs["replace_failed"] is False
     assert seen["uploaded"][0] == "lake-artifacts-1-eu-west-1"
     assert parameters["ArtifactsBucketName"] == "lake-artifacts-1-eu-west-1"
+
+
+def test_deploy_aws_replace_failed_reaches_deploy_stack(wired, monkeypatch, capsys):
+    class Sts:
+        def get_caller_identity(self):
+            return {"Arn": "arn:aws:iam::1:user/me", "Account": "1"}
+
+    monkeypatch.setattr(aws, "client", lambda service, target=None: Sts())
+    monkeypatch.setattr(bootstrap_mod, "upload_template", lambda *a: "https://t")
+    seen = {}
+
+    def fake_deploy_stack(cfn, stack, parameters, **kwargs):
+        seen.update(kwargs)
+        return {}
+
+    monkeypatch.setattr(deploy_aws, "deploy_stack", fake_deploy_stack)
+    assert main(["deploy", "--target", "aws", "--stack-name", "lake", "--replace-failed"]) == 0
+    assert seen["replace_failed"] is True
 
 
 def test_destroy_local_removes_stack_and_artifacts(monkeypatch, capsys):
