@@ -1,6 +1,8 @@
 """Deploying the lake: package the code (`package`), put it in the artifacts bucket
-(`bootstrap`), then create or update the stack on AWS (`aws`) or on the local cloud (`local`,
-imported lazily because it pulls in the local provisioner)."""
+(`bootstrap`), then create or update the stack on AWS (`aws`; `stuck` explains the states no
+change set can start from) or on the local cloud (`local`, imported lazily because it pulls in
+the local provisioner). `destroy` deletes an AWS stack after `quiesce` has stopped what writes
+into its buckets."""
 
 from datalake.deploy.aws import (
     DeployError,
@@ -8,18 +10,23 @@ from datalake.deploy.aws import (
     MissingCredentials,
     Waiting,
     deploy_stack,
-    destroy_stack,
-    empty_bucket,
 )
 from datalake.deploy.bootstrap import artifacts_bucket_name, bootstrap_artifacts, ensure_bucket
+from datalake.deploy.destroy import DestroyFailed, DestroyReport, destroy_stack, empty_bucket
 from datalake.deploy.package import Artifact, Artifacts, package_all
+from datalake.deploy.quiesce import QuiesceReport, quiesce_stack
+from datalake.deploy.stuck import StuckStack
 
 __all__ = [
     "Artifact",
     "Artifacts",
     "DeployError",
     "DeployTimeout",
+    "DestroyFailed",
+    "DestroyReport",
     "MissingCredentials",
+    "QuiesceReport",
+    "StuckStack",
     "Waiting",
     "artifacts_bucket_name",
     "bootstrap_artifacts",
@@ -28,4 +35,5 @@ __all__ = [
     "empty_bucket",
     "ensure_bucket",
     "package_all",
+    "quiesce_stack",
 ]

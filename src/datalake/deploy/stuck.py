@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 
-from datalake.deploy.aws import DeployError, StackFailure, failure_events
+from datalake.deploy.aws import DeployError, StackFailure, failure_events, stack_resources
 
 _logger = logging.getLogger(__name__)
 
@@ -25,22 +25,12 @@ class StuckStack(DeployError):
 
 
 def failed_resources(cfn, stack: str) -> list[StackFailure]:
-    """The stack's resources whose current status is `*_FAILED`, with CloudFormation's reason
-    (ListStackResources, the paginated DescribeStackResources: the lake has ~90 resources and
-    DescribeStackResources returns at most 100)."""
-    failed = []
-    for page in cfn.get_paginator("list_stack_resources").paginate(StackName=stack):
-        for resource in page["StackResourceSummaries"]:
-            if resource.get("ResourceStatus", "").endswith("_FAILED"):
-                failed.append(
-                    StackFailure(
-                        resource["LogicalResourceId"],
-                        resource.get("ResourceType", "?"),
-                        resource["ResourceStatus"],
-                        resource.get("ResourceStatusReason", ""),
-                    )
-                )
-    return failed
+    """The stack's resources whose current status is `*_FAILED`, with CloudFormation's reason."""
+    return [
+        StackFailure(r.logical_id, r.resource_type, r.status, r.reason)
+        for r in stack_resources(cfn, stack)
+        if r.status.endswith("_FAILED")
+    ]
 
 
 def check_deployable(cfn, stack: str, status: str | None) -> None:
