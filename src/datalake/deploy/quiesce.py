@@ -122,10 +122,12 @@ def stop_job_runs(glue, jobs: Iterable[str]) -> list[str]:
     for job in jobs:
         runs = _job_runs(glue, job)
         ids = [r["Id"] for r in runs if r["JobRunState"] in _STOPPABLE_JOB_RUN_STATES]
-        if ids:
-            _logger.info("stopping %d run(s) of Glue job %s: %s", len(ids), job, ", ".join(ids))
-            glue.batch_stop_job_run(JobName=job, JobRunIds=ids)
-            stopped += [f"{job}/{run_id}" for run_id in ids]
+        if not ids:
+            continue
+        _logger.info("stopping %d run(s) of Glue job %s: %s", len(ids), job, ", ".join(ids))
+        answer = glue.batch_stop_job_run(JobName=job, JobRunIds=ids)
+        # A run that ended between the listing and the stop comes back under Errors.
+        stopped += [f"{job}/{s['JobRunId']}" for s in answer.get("SuccessfulSubmissions", [])]
     return stopped
 
 

@@ -120,6 +120,7 @@ class FakeGlue:
     def batch_stop_job_run(self, JobName, JobRunIds):
         assert (JobName, JobRunIds) == ("lake-raw-to-processed", ["jr_1"])
         self.run_state = "STOPPING"
+        return {"SuccessfulSubmissions": [{"JobName": JobName, "JobRunId": "jr_1"}], "Errors": []}
 
     def get_crawler(self, Name):
         state = self.crawler_state
@@ -408,3 +409,42 @@ def test_empty_bucket_removes_versions_and_delete_markers(moto_s3):
     assert "Versions" not in listing and "DeleteMarkers" not in listing
     moto_s3.delete_bucket(Bucket="lake-raw")
     assert empty_bucket(moto_s3, "lake-raw") is False
+
+
+def test_local_destroy_quiesces_the_recorded_resources_before_the_provisioner(
+    monkeypatch, tmp_path
+):
+    import datalake.deploy.local as local_mod
+    import localcloud.provision as provision
+    from localcloud.provision.stack import ResourceState, StackRecord
+
+    calls = []
+    record = StackRecord("lake", "stack-id")
+    record.resources = {
+        "EtlHourlyRule": ResourceState("AWS::Events::Rule", "lake-etl-hourly", {}),
+        "RawToProcessedJob": ResourceState("AWS::Glue::Job", "lake-raw-to-processed", {}),
+    }
+
+    class Store:
+        def __init__(self, client, account, region):
+            pass
+
+        def load(self, name):
+            return record if name == "lake" else None
+
+    glue = FakeGlue()
+    fakes = {"events": FakeEvents(), "glue": glue}
+    monkeypatch.setenv("DATALAKE_BUILD_DIR", str(tmp_path))
+    monkeypatch.setattr(local_mod, "_client", fakes.__getitem__)
+    monkeypatch.setattr(local_mod, "_account", lambda: "123456789012")
+    monkeypatch.setattr(provision, "StackStore", Store)
+    monkeypatch.setattr(
+        provision,
+        "destroy_stack",
+        lambda name, client, region, account: (
+            calls.append((name, fakes["events"].rules["lake-etl-hourly"]["State"], glue.run_state))
+            or ["EtlHourlyRule", "RawToProcessedJob"]
+        ),
+    )
+    local_mod.destroy("lake", Waiting(poll_seconds=1, timeout_seconds=10, sleep=lambda s: None))
+    assert calls == [("lake", "DISABLED", "STOPPED")]
