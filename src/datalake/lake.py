@@ -284,7 +284,7 @@ class Lake:
         from datalake.cli.deploy import run_deploy
 
         args = argparse.Namespace(stack_name=self.stack, target=self.target, param=list(params),
-                                  timeout=3600.0)
+                                  timeout=3600.0, replace_failed=False)
         with contextlib.redirect_stdout(io.StringIO()):  # the verb prints the outputs JSON
             run_deploy(args)
         return self.outputs
@@ -751,11 +751,14 @@ class Lake:
 
     # teardown --------------------------------------------------------------------------------
     def teardown(self, keep_artifacts: bool = False) -> str:
-        """Empty the buckets and delete the stack (`datalake destroy`)."""
+        """Empty the buckets and delete the stack (`datalake destroy --yes`): calling this is
+        the confirmation (a notebook has no terminal to ask on; notebook 10 guards the call
+        with its DESTROY parameter). Returns what destroy printed."""
         from datalake.cli.deploy import run_destroy
 
         args = argparse.Namespace(stack_name=self.stack, target=self.target,
-                                  keep_artifacts=keep_artifacts, timeout=3600.0)
+                                  keep_artifacts=keep_artifacts, timeout=3600.0,
+                                  yes=True, retain_failed=False)
         printed = io.StringIO()
         with contextlib.redirect_stdout(printed):
             run_destroy(args)

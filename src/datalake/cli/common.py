@@ -9,7 +9,16 @@ from datalake.config import stack_name
 
 
 class CliError(Exception):
-    """A user-facing failure: printed as one line on stderr, exit code 1."""
+    """A user-facing failure: printed on stderr, exit code `exit_code` (1)."""
+
+    exit_code = 1
+
+
+class NotConfirmed(CliError):
+    """A destructive verb was not confirmed and could not ask (no terminal): exit code 2,
+    as for a usage error."""
+
+    exit_code = 2
 
 
 def add_stack_options(parser: argparse.ArgumentParser) -> None:

@@ -6,9 +6,10 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import sys
 
 from datalake import aws
-from datalake.cli.common import CliError, add_stack_options, resolved_stack
+from datalake.cli.common import CliError, NotConfirmed, add_stack_options, resolved_stack
 from datalake.cli.synth import parse_params
 from datalake.config import save_outputs
 
@@ -37,13 +38,35 @@ def register(subparsers) -> None:
         default=3600.0,
         help="seconds to wait for the stack (AWS target; default 3600)",
     )
+    deploy.add_argument(
+        "--replace-failed",
+        action="store_true",
+        help="AWS target: delete a stack left ROLLBACK_COMPLETE by a failed first create, then "
+        "create it again (without this, deploy stops and says so)",
+    )
     deploy.set_defaults(func=run_deploy)
 
     destroy = subparsers.add_parser(
         "destroy",
         help="empty the stack's buckets (all versions) and delete the stack",
+        description="Asks first (like `cdk destroy`); --yes skips the question for scripts. "
+        "On AWS: disables the stack's schedule rules, stops running executions, job runs and "
+        "crawls, empties every bucket (all versions, the access-log bucket last and again "
+        "after a DELETE_FAILED), deletes the stack, and prints what it did.",
     )
     add_stack_options(destroy)
+    destroy.add_argument(
+        "-y",
+        "--yes",
+        action="store_true",
+        help="do not ask for confirmation (needed without a terminal)",
+    )
+    destroy.add_argument(
+        "--retain-failed",
+        action="store_true",
+        help="AWS target: if the deletion still ends DELETE_FAILED, delete the stack again "
+        "keeping the resources that fail (printed; delete them by hand)",
+    )
     destroy.add_argument(
         "--keep-artifacts",
         action="store_true",
@@ -95,7 +118,7 @@ def run_deploy(args: argparse.Namespace) -> int:
 
             outputs = local.deploy(stack, json.loads(body), parameters, artifacts)
         else:
-            outputs = _deploy_aws(stack, body, parameters, args.timeout)
+            outputs = _deploy_aws(stack, body, parameters, args.timeout, args.replace_failed)
     except DeployError as error:
         raise CliError(str(error)) from None
     path = save_outputs(stack, outputs)
@@ -104,7 +127,9 @@ def run_deploy(args: argparse.Namespace) -> int:
     return 0
 
 
-def _deploy_aws(stack: str, body: str, parameters: dict, timeout: float) -> dict:
+def _deploy_aws(
+    stack: str, body: str, parameters: dict, timeout: float, replace_failed: bool = False
+) -> dict:
     from datalake.deploy.aws import MAX_INLINE_TEMPLATE, Waiting, deploy_stack
     from datalake.deploy.bootstrap import ARTIFACTS_PARAMETER, upload_template
 
@@ -134,6 +159,7 @@ def _deploy_aws(stack: str, body: str, parameters: dict, timeout: float) -> dict
         parameters,
         tags={"datalake:stack": stack},
         waiting=Waiting(timeout_seconds=timeout),
+        replace_failed=replace_failed,
         **source,
     )
 
@@ -143,6 +169,7 @@ def run_destroy(args: argparse.Namespace) -> int:
     from datalake.deploy.bootstrap import delete_artifacts_bucket
 
     stack, target = resolved_stack(args), args.target
+    confirm_destroy(stack, target, args.yes)
     _require_credentials(target)
     try:
         if target == "local":
@@ -150,17 +177,41 @@ def run_destroy(args: argparse.Namespace) -> int:
 
             local.destroy(stack)
         else:
-            from datalake.deploy.aws import Waiting, destroy_stack
-
-            existed = destroy_stack(
-                aws.client("cloudformation", "aws"),
-                aws.client("s3", "aws"),
-                stack,
-                waiting=Waiting(timeout_seconds=args.timeout),
-            )
-            print(f"stack {stack} {'deleted' if existed else 'did not exist'}")
+            _destroy_aws(stack, args.timeout, args.retain_failed)
     except DeployError as error:
         raise CliError(str(error)) from None
     if not args.keep_artifacts and delete_artifacts_bucket(stack, target):
         print(f"artifacts bucket of {stack} deleted")
     return 0
+
+
+def confirm_destroy(stack: str, target: str, yes: bool) -> None:
+    """Ask as `cdk destroy` does unless `yes`; NotConfirmed (exit 2) without a terminal to
+    ask on, CliError when the answer is not yes. Nothing is deleted in either case."""
+    if yes:
+        return
+    if not sys.stdin.isatty():
+        raise NotConfirmed(
+            f"destroy deletes stack {stack} ({target}) and all the data in its buckets; there "
+            "is no terminal to ask for confirmation: pass --yes to confirm. Nothing was deleted."
+        )
+    answer = input(f"Are you sure you want to delete: {stack} (y/n)? ")
+    if answer.strip().lower() not in ("y", "yes"):
+        raise CliError(f"destroy cancelled: stack {stack} was not deleted")
+
+
+def _destroy_aws(stack: str, timeout: float, retain_failed: bool) -> None:
+    from datalake.deploy.aws import Waiting
+    from datalake.deploy.destroy import DestroyFailed, destroy_stack
+
+    try:
+        report = destroy_stack(
+            lambda service: aws.client(service, "aws"),
+            stack,
+            waiting=Waiting(timeout_seconds=timeout),
+            retain_failed=retain_failed,
+        )
+    except DestroyFailed as error:
+        print("\n".join(error.report.lines()))
+        raise
+    print("\n".join(report.lines()))

@@ -46,7 +46,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.debug:
             traceback.print_exc()
         print(f"datalake: error: {error}", file=sys.stderr)
-        return 1
+        return getattr(error, "exit_code", 1)
     except Exception as error:  # unexpected: still one line unless --debug
         if args.debug:
             traceback.print_exc()

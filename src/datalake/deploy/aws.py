@@ -1,6 +1,7 @@
 """Deploy to AWS CloudFormation: create or update through a change set, wait, explain failures
-(the failing resource and its reason, from the stack events), and destroy (empty the stack's
-buckets, every version and delete marker, then delete the stack).
+(the failing resource and its reason, from the stack events). The stack helpers here (status,
+resources, failure events, waiting) serve `stuck` (stacks no change set can start from) and
+`destroy` too.
 
 Functions take their boto3 clients as arguments (the CLI gets them from `datalake.aws.client`),
 and `clock`/`sleep` so tests drive time."""
@@ -60,6 +61,17 @@ class StackFailure:
     resource_type: str
     status: str
     reason: str
+
+
+@dataclass(frozen=True)
+class StackResource:
+    """One resource of a stack as CloudFormation lists it now."""
+
+    logical_id: str
+    resource_type: str
+    physical_id: str
+    status: str = ""
+    reason: str = ""
 
 
 @dataclass
@@ -122,6 +134,24 @@ def stack_outputs(cfn, stack: str) -> dict[str, str]:
     return {o["OutputKey"]: o["OutputValue"] for o in stacks[0].get("Outputs", [])}
 
 
+def stack_resources(cfn, stack: str) -> list[StackResource]:
+    """Every resource of the stack with its current status and reason (ListStackResources,
+    paginated: DescribeStackResources stops at 100 and the lake has about 90)."""
+    resources = []
+    for page in cfn.get_paginator("list_stack_resources").paginate(StackName=stack):
+        resources += [
+            StackResource(
+                r["LogicalResourceId"],
+                r.get("ResourceType", "?"),
+                r.get("PhysicalResourceId", ""),
+                r.get("ResourceStatus", ""),
+                r.get("ResourceStatusReason", ""),
+            )
+            for r in page["StackResourceSummaries"]
+        ]
+    return resources
+
+
 def failure_events(cfn, stack: str) -> list[StackFailure]:
     """The failed resources of the stack's latest operation, earliest (the cause) first."""
     failures: list[StackFailure] = []
@@ -164,7 +194,8 @@ def describe_failures(failures: list[StackFailure]) -> str:
     )
 
 
-def _wait_for_stack(cfn, stack: str, waiting: Waiting, what: str) -> str:
+def wait_for_stack(cfn, stack: str, waiting: Waiting, what: str) -> str:
+    """Poll until the stack is no longer *_IN_PROGRESS; its status (DELETE_COMPLETE once gone)."""
     deadline = _Deadline(waiting, what)
     while True:
         status = stack_status(cfn, stack)
@@ -187,16 +218,24 @@ def _change_set_name() -> str:
     return "datalake-" + datetime.now(timezone.utc).strftime("%Y%m%d%H%M%S%f")
 
 
-def _prepare(cfn, stack: str, waiting: Waiting) -> str:
-    """CREATE or UPDATE; clears a stack left in ROLLBACK_COMPLETE by a failed first create."""
+def _prepare(cfn, stack: str, waiting: Waiting, replace_failed: bool) -> str:
+    """CREATE or UPDATE. A stack no change set can start from is refused with what to do
+    (`stuck.check_deployable`), except ROLLBACK_COMPLETE with `replace_failed`: deleted first."""
+    from datalake.deploy.stuck import check_deployable  # stuck builds on this module
+
     status = stack_status(cfn, stack)
-    if status == "ROLLBACK_COMPLETE":
+    if status == "ROLLBACK_COMPLETE" and replace_failed:
         _logger.info("%s is ROLLBACK_COMPLETE after a failed create: deleting it first", stack)
         cfn.delete_stack(StackName=stack)
-        _wait_for_stack(cfn, stack, waiting, f"deletion of {stack}")
+        final = wait_for_stack(cfn, stack, waiting, f"deletion of {stack}")
+        if final != "DELETE_COMPLETE":
+            raise DeployError(
+                f"stack {stack} ended {final}: {describe_failures(failure_events(cfn, stack))}"
+            )
         status = None
     if status and status.endswith("_IN_PROGRESS") and status != "REVIEW_IN_PROGRESS":
         raise DeployError(f"stack {stack} is busy ({status}); wait for it to finish and retry")
+    check_deployable(cfn, stack, status)
     return "CREATE" if status in (None, "REVIEW_IN_PROGRESS") else "UPDATE"
 
 
@@ -210,9 +249,12 @@ def deploy_stack(
     tags: dict[str, str] | None = None,
     waiting: Waiting | None = None,
     change_set_name: str | None = None,
+    replace_failed: bool = False,
 ) -> dict[str, str]:
     """Create or update `stack` through a change set and wait; returns the stack outputs.
-    A change set without changes is deleted and the current outputs returned."""
+    A change set without changes is deleted and the current outputs returned. A stack in a
+    state no change set can start from raises `stuck.StuckStack` saying what to do; with
+    `replace_failed`, a ROLLBACK_COMPLETE stack (a failed first create) is deleted first."""
     waiting = waiting or Waiting()
     if (template_body is None) == (template_url is None):
         raise ValueError("give exactly one of template_body and template_url")
@@ -221,7 +263,7 @@ def deploy_stack(
             f"template is {len(template_body.encode())} bytes; CloudFormation takes "
             f"{MAX_INLINE_TEMPLATE} inline: upload it and pass template_url"
         )
-    kind = _prepare(cfn, stack, waiting)
+    kind = _prepare(cfn, stack, waiting, replace_failed)
     name = change_set_name or _change_set_name()
     source = {"TemplateBody": template_body} if template_body else {"TemplateURL": template_url}
     _logger.info("creating %s change set %s for stack %s", kind, name, stack)
@@ -246,68 +288,9 @@ def deploy_stack(
         raise DeployError(f"change set for {stack} failed: {reason}")
     _logger.info("executing %d changes", len(change_set.get("Changes", [])))
     cfn.execute_change_set(StackName=stack, ChangeSetName=name)
-    status = _wait_for_stack(cfn, stack, waiting, f"stack {stack}")
+    status = wait_for_stack(cfn, stack, waiting, f"stack {stack}")
     if status not in ("CREATE_COMPLETE", "UPDATE_COMPLETE"):
         raise DeployError(
             f"stack {stack} ended {status}: {describe_failures(failure_events(cfn, stack))}"
         )
     return stack_outputs(cfn, stack)
-
-
-def empty_bucket(s3, bucket: str) -> bool:
-    """Delete every object version and delete marker of `bucket`; False if it does not exist."""
-    paginator = s3.get_paginator("list_object_versions")
-    try:
-        for page in paginator.paginate(Bucket=bucket):
-            objects = [
-                {"Key": v["Key"], "VersionId": v["VersionId"]}
-                for v in page.get("Versions", []) + page.get("DeleteMarkers", [])
-            ]
-            for start in range(0, len(objects), 1000):
-                result = s3.delete_objects(
-                    Bucket=bucket, Delete={"Objects": objects[start : start + 1000], "Quiet": True}
-                )
-                if result.get("Errors"):
-                    first = result["Errors"][0]
-                    raise DeployError(
-                        f"cannot empty {bucket}: {first.get('Key')}: "
-                        f"{first.get('Code')} {first.get('Message')}"
-                    )
-    except ClientError as error:
-        if error.response.get("Error", {}).get("Code") == "NoSuchBucket":
-            return False
-        raise
-    return True
-
-
-def stack_buckets(cfn, stack: str) -> list[str]:
-    """Physical names of the stack's S3 buckets."""
-    buckets = []
-    for page in cfn.get_paginator("list_stack_resources").paginate(StackName=stack):
-        buckets += [
-            r["PhysicalResourceId"]
-            for r in page["StackResourceSummaries"]
-            if r["ResourceType"] == "AWS::S3::Bucket" and r.get("PhysicalResourceId")
-        ]
-    return sorted(buckets)
-
-
-def destroy_stack(cfn, s3, stack: str, *, waiting: Waiting | None = None) -> bool:
-    """Empty the stack's buckets (all versions) and delete the stack; False if there was none."""
-    waiting = waiting or Waiting()
-    status = stack_status(cfn, stack)
-    if status is None:
-        _logger.info("stack %s does not exist", stack)
-        return False
-    if status.endswith("_IN_PROGRESS") and status != "REVIEW_IN_PROGRESS":
-        raise DeployError(f"stack {stack} is busy ({status}); wait for it to finish and retry")
-    for bucket in stack_buckets(cfn, stack):
-        _logger.info("emptying %s", bucket)
-        empty_bucket(s3, bucket)
-    cfn.delete_stack(StackName=stack)
-    final = _wait_for_stack(cfn, stack, waiting, f"deletion of {stack}")
-    if final != "DELETE_COMPLETE":
-        raise DeployError(
-            f"stack {stack} ended {final}: {describe_failures(failure_events(cfn, stack))}"
-        )
-    return True

@@ -190,7 +190,7 @@ def bootstrap_artifacts(stack: str, artifacts: Artifacts, target: str) -> dict[s
 
 def delete_artifacts_bucket(stack: str, target: str) -> bool:
     """Empty (all versions) and delete the artifacts bucket; False when there was none."""
-    from datalake.deploy.aws import empty_bucket
+    from datalake.deploy.destroy import empty_bucket
 
     bucket = artifacts_bucket_name(stack, account_id(target), aws.region_name())
     s3 = aws.client("s3", target)

@@ -9,7 +9,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from datalake import aws, config
-from datalake.deploy.aws import DeployError
+from datalake.deploy.aws import DeployError, StackResource, Waiting
+from datalake.deploy.quiesce import quiesce_stack
 
 _logger = logging.getLogger(__name__)
 
@@ -65,14 +66,25 @@ def deploy(
     return outputs
 
 
-def destroy(stack_name: str) -> None:
-    """Delete every resource of `stack_name` on the local cloud (buckets emptied first) and
-    its saved outputs. Raises DeployError (naming the resource) when that fails or there is
-    no such stack."""
-    from localcloud.provision import ProvisionError, destroy_stack
+def destroy(stack_name: str, waiting: Waiting | None = None) -> None:
+    """Delete every resource of `stack_name` on the local cloud and its saved outputs. First,
+    as on AWS, the stack's schedule rules are disabled and its running executions, job runs
+    and crawls stopped (`quiesce`), so nothing writes into a bucket while the provisioner
+    empties it (every version) and deletes it. Raises DeployError (naming the resource) when
+    that fails or there is no such stack."""
+    from localcloud.provision import ProvisionError, StackStore, destroy_stack
 
+    account = _account()
+    record = StackStore(_client, account, aws.region_name()).load(stack_name)
+    if record is not None:
+        resources = [
+            StackResource(logical_id, state.type, state.physical_id)
+            for logical_id, state in record.resources.items()
+        ]
+        for line in quiesce_stack(_client, resources, waiting).lines():
+            _logger.info("stack %s: %s", stack_name, line)
     try:
-        deleted = destroy_stack(stack_name, _client, aws.region_name(), account=_account())
+        deleted = destroy_stack(stack_name, _client, aws.region_name(), account=account)
     except ProvisionError as error:
         raise DeployError(f"local destroy of {stack_name}: {error}") from error
     path = config.outputs_path(stack_name)

@@ -17,8 +17,6 @@ from datalake.deploy.aws import (
     Waiting,
     check_credentials,
     deploy_stack,
-    destroy_stack,
-    empty_bucket,
 )
 
 STACK = "lake"
@@ -108,9 +106,15 @@ def _change_set(stubber, kind: str, statuses: list[tuple[str, str]]) -> None:
         )
 
 
-def _deploy(client, waiting):
+def _deploy(client, waiting, **kwargs):
     return deploy_stack(
-        client, STACK, {"B": "x", "A": 1}, template_body="{}", waiting=waiting, change_set_name="cs"
+        client,
+        STACK,
+        {"B": "x", "A": 1},
+        template_body="{}",
+        waiting=waiting,
+        change_set_name="cs",
+        **kwargs,
     )
 
 
@@ -230,7 +234,7 @@ def test_a_stack_that_never_settles_times_out(cfn, waiting):
         _deploy(client, waiting)
 
 
-def test_a_rolled_back_first_create_is_deleted_then_recreated(cfn, waiting):
+def test_a_rolled_back_first_create_is_replaced_when_asked(cfn, waiting):
     client, stubber = cfn
     _status(stubber, "ROLLBACK_COMPLETE")
     stubber.add_response("delete_stack", {}, {"StackName": STACK})
@@ -240,7 +244,7 @@ def test_a_rolled_back_first_create_is_deleted_then_recreated(cfn, waiting):
     stubber.add_response("execute_change_set", {}, {"StackName": STACK, "ChangeSetName": "cs"})
     _status(stubber, "CREATE_COMPLETE")
     _status(stubber, "CREATE_COMPLETE", {})
-    assert _deploy(client, waiting) == {}
+    assert _deploy(client, waiting, replace_failed=True) == {}
 
 
 def test_a_busy_stack_is_refused(cfn, waiting):
@@ -278,89 +282,6 @@ def test_rejected_credentials_get_a_clear_error():
         )
         with pytest.raises(MissingCredentials, match="ExpiredToken"):
             check_credentials(sts)
-
-
-def _versioned_bucket(s3, name: str) -> None:
-    s3.create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
-    s3.put_bucket_versioning(Bucket=name, VersioningConfiguration={"Status": "Enabled"})
-    for i in range(3):
-        s3.put_object(Bucket=name, Key="k", Body=str(i).encode())
-    s3.delete_object(Bucket=name, Key="k")  # a delete marker
-
-
-def test_empty_bucket_removes_versions_and_delete_markers(moto_s3):
-    _versioned_bucket(moto_s3, "lake-raw")
-    assert empty_bucket(moto_s3, "lake-raw") is True
-    listing = moto_s3.list_object_versions(Bucket="lake-raw")
-    assert "Versions" not in listing and "DeleteMarkers" not in listing
-    moto_s3.delete_bucket(Bucket="lake-raw")
-    assert empty_bucket(moto_s3, "lake-raw") is False
-
-
-def test_destroy_empties_the_stack_buckets_then_deletes(cfn, waiting, moto_s3):
-    client, stubber = cfn
-    _versioned_bucket(moto_s3, "lake-raw")
-    _status(stubber, "UPDATE_COMPLETE")
-    stubber.add_response(
-        "list_stack_resources",
-        {
-            "StackResourceSummaries": [
-                {
-                    "LogicalResourceId": "RawBucket",
-                    "PhysicalResourceId": "lake-raw",
-                    "ResourceType": "AWS::S3::Bucket",
-                    "ResourceStatus": "CREATE_COMPLETE",
-                    "LastUpdatedTimestamp": NOW,
-                },
-                {
-                    "LogicalResourceId": "Topic",
-                    "PhysicalResourceId": "arn:topic",
-                    "ResourceType": "AWS::SNS::Topic",
-                    "ResourceStatus": "CREATE_COMPLETE",
-                    "LastUpdatedTimestamp": NOW,
-                },
-            ]
-        },
-        {"StackName": STACK},
-    )
-    stubber.add_response("delete_stack", {}, {"StackName": STACK})
-    _status(stubber, "DELETE_IN_PROGRESS")
-    _missing(stubber)
-    assert destroy_stack(client, moto_s3, STACK, waiting=waiting) is True
-    assert "Versions" not in moto_s3.list_object_versions(Bucket="lake-raw")
-
-
-def test_destroy_of_a_missing_stack_is_a_no_op(cfn, waiting, moto_s3):
-    client, stubber = cfn
-    _missing(stubber)
-    assert destroy_stack(client, moto_s3, STACK, waiting=waiting) is False
-
-
-def test_a_failed_deletion_names_the_resource(cfn, waiting, moto_s3):
-    client, stubber = cfn
-    _status(stubber, "CREATE_COMPLETE")
-    stubber.add_response(
-        "list_stack_resources", {"StackResourceSummaries": []}, {"StackName": STACK}
-    )
-    stubber.add_response("delete_stack", {}, {"StackName": STACK})
-    _status(stubber, "DELETE_FAILED")
-    stubber.add_response(
-        "describe_stack_events",
-        {
-            "StackEvents": [
-                _event(
-                    "ProcessedBucket",
-                    "AWS::S3::Bucket",
-                    "DELETE_FAILED",
-                    "The bucket you tried to delete is not empty",
-                ),
-                _event(STACK, "AWS::CloudFormation::Stack", "DELETE_IN_PROGRESS", "User Initiated"),
-            ]
-        },
-        {"StackName": STACK},
-    )
-    with pytest.raises(DeployError, match="ProcessedBucket .*not empty"):
-        destroy_stack(client, moto_s3, STACK, waiting=waiting)
 
 
 def test_other_describe_errors_propagate(cfn, waiting):

@@ -114,11 +114,32 @@ def test_deploy_aws_sends_a_large_template_by_url(wired, monkeypatch, capsys):
     assert kwargs["template_url"] == "https://bucket/templates/t.json"
     assert "template_body" not in kwargs
     assert kwargs["waiting"].timeout_seconds == 30
+    assert kwargs["replace_failed"] is False
     assert seen["uploaded"][0] == "lake-artifacts-1-eu-west-1"
     assert parameters["ArtifactsBucketName"] == "lake-artifacts-1-eu-west-1"
 
 
-def test_destroy_local_removes_stack_and_artifacts(monkeypatch, capsys):
+def test_deploy_aws_replace_failed_reaches_deploy_stack(wired, monkeypatch, capsys):
+    class Sts:
+        def get_caller_identity(self):
+            return {"Arn": "arn:aws:iam::1:user/me", "Account": "1"}
+
+    monkeypatch.setattr(aws, "client", lambda service, target=None: Sts())
+    monkeypatch.setattr(bootstrap_mod, "upload_template", lambda *a: "https://t")
+    seen = {}
+
+    def fake_deploy_stack(cfn, stack, parameters, **kwargs):
+        seen.update(kwargs)
+        return {}
+
+    monkeypatch.setattr(deploy_aws, "deploy_stack", fake_deploy_stack)
+    assert main(["deploy", "--target", "aws", "--stack-name", "lake", "--replace-failed"]) == 0
+    assert seen["replace_failed"] is True
+
+
+@pytest.fixture
+def destroy_recorded(monkeypatch):
+    """local.destroy and the artifacts-bucket deletion replaced by recorders."""
     seen = []
     monkeypatch.setattr(local_mod, "destroy", lambda stack: seen.append(("destroy", stack)))
     monkeypatch.setattr(
@@ -126,11 +147,92 @@ def test_destroy_local_removes_stack_and_artifacts(monkeypatch, capsys):
         "delete_artifacts_bucket",
         lambda stack, target: seen.append(("artifacts", stack, target)) or True,
     )
+    return seen
+
+
+class Terminal:
+    """sys.stdin as a terminal (or not) whose next line is `answer`."""
+
+    def __init__(self, tty: bool, answer: str = "") -> None:
+        self.tty, self.answer = tty, answer
+
+    def isatty(self) -> bool:
+        return self.tty
+
+    def readline(self) -> str:
+        return self.answer + "\n"
+
+
+def test_destroy_local_removes_stack_and_artifacts(destroy_recorded, capsys):
+    assert main(["destroy", "--target", "local", "--stack-name", "lake", "--yes"]) == 0
+    assert destroy_recorded == [("destroy", "lake"), ("artifacts", "lake", "local")]
+    destroy_recorded.clear()
+    assert main(["destroy", "--stack-name", "lake", "--keep-artifacts", "-y"]) == 0
+    assert destroy_recorded == [("destroy", "lake")]
+
+
+def test_destroy_without_a_terminal_and_without_yes_refuses_with_exit_code_2(
+    destroy_recorded, monkeypatch, capsys
+):
+    monkeypatch.setattr("sys.stdin", Terminal(tty=False))
+    assert main(["destroy", "--target", "local", "--stack-name", "lake"]) == 2
+    assert capsys.readouterr().err == (
+        "datalake: error: destroy deletes stack lake (local) and all the data in its buckets; "
+        "there is no terminal to ask for confirmation: pass --yes to confirm. Nothing was "
+        "deleted.\n"
+    )
+    assert destroy_recorded == []
+
+
+def test_destroy_asks_like_cdk_and_goes_on_after_y(destroy_recorded, monkeypatch, capsys):
+    monkeypatch.setattr("sys.stdin", Terminal(tty=True, answer="y"))
     assert main(["destroy", "--target", "local", "--stack-name", "lake"]) == 0
-    assert seen == [("destroy", "lake"), ("artifacts", "lake", "local")]
-    seen.clear()
-    assert main(["destroy", "--stack-name", "lake", "--keep-artifacts"]) == 0
-    assert seen == [("destroy", "lake")]
+    assert capsys.readouterr().out.startswith("Are you sure you want to delete: lake (y/n)? ")
+    assert destroy_recorded == [("destroy", "lake"), ("artifacts", "lake", "local")]
+
+
+def test_destroy_answered_no_deletes_nothing(destroy_recorded, monkeypatch, capsys):
+    monkeypatch.setattr("sys.stdin", Terminal(tty=True, answer="n"))
+    assert main(["destroy", "--target", "local", "--stack-name", "lake"]) == 1
+    assert "destroy cancelled: stack lake was not deleted" in capsys.readouterr().err
+    assert destroy_recorded == []
+
+
+def test_destroy_aws_prints_the_report_and_what_failed(destroy_recorded, monkeypatch, capsys):
+    import datalake.deploy.destroy as destroy_mod
+    from datalake.deploy.destroy import DestroyFailed, DestroyReport
+
+    class Sts:
+        def get_caller_identity(self):
+            return {"Arn": "arn:aws:iam::1:user/me", "Account": "1"}
+
+    monkeypatch.setattr(aws, "client", lambda service, target=None: Sts())
+    seen = {}
+
+    def fake_destroy(client, stack, *, waiting, retain_failed):
+        seen.update(stack=stack, timeout=waiting.timeout_seconds, retain=retain_failed)
+        report = DestroyReport(stack, status="DELETE_FAILED", delete_attempts=2)
+        raise DestroyFailed("stack lake ended DELETE_FAILED: AccessLogsBucket ...", report)
+
+    monkeypatch.setattr(destroy_mod, "destroy_stack", fake_destroy)
+    argv = ["destroy", "--target", "aws", "--stack-name", "lake", "-y", "--retain-failed"]
+    assert main([*argv, "--timeout", "30"]) == 1
+    out, err = capsys.readouterr()
+    assert out.splitlines()[-1] == "stack lake ended DELETE_FAILED (2 delete requests)"
+    assert err == "datalake: error: stack lake ended DELETE_FAILED: AccessLogsBucket ...\n"
+    assert seen == {"stack": "lake", "timeout": 30, "retain": True}
+    assert destroy_recorded == []  # the artifacts bucket stays while the stack is not gone
+
+
+def test_lake_teardown_confirms_explicitly_and_never_prompts(
+    destroy_recorded, monkeypatch, tmp_path
+):
+    from datalake.lake import Lake
+
+    monkeypatch.setenv("DATALAKE_BUILD_DIR", str(tmp_path))
+    monkeypatch.setattr("sys.stdin", Terminal(tty=False))  # as under papermill
+    assert Lake("lake", "local").teardown() == "artifacts bucket of lake deleted"
+    assert destroy_recorded == [("destroy", "lake"), ("artifacts", "lake", "local")]
 
 
 def test_synth_writes_the_template_and_honours_params(tmp_path, capsys):
