@@ -23,7 +23,6 @@ _logger = logging.getLogger(__name__)
 
 _ACCOUNT = re.compile(r"^\d{12}$")
 _ROOT = re.compile(r"^arn:[\w-]+:iam::(\d{12}):root$")
-_ASSUMED_ROLE = re.compile(r"^arn:([\w-]+):sts::(\d{12}):assumed-role/([^/]+)/(.+)$")
 
 
 @dataclass(frozen=True)
@@ -154,8 +153,3 @@ def _account_of(entry: str) -> str | None:
     root = _ROOT.match(entry)
     return root.group(1) if root else None
 
-
-def session_role_name(arn: str) -> str | None:
-    """The role name of an assumed-role session ARN."""
-    match = _ASSUMED_ROLE.match(arn)
-    return match.group(3) if match else None
