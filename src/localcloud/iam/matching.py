@@ -152,4 +152,3 @@ def _account_of(entry: str) -> str | None:
         return entry
     root = _ROOT.match(entry)
     return root.group(1) if root else None
-
