@@ -1,9 +1,9 @@
 """SQS: queues with their attributes and tags, and the messages they hold (oldest first).
 
 Queues through the public API. Messages through moto's in-process backend, read only: the API
-has no way to read a queue without receiving (which hides messages and counts receives) —
-decision 043's list, item 6. Restored messages are new messages (new ids, sent now, receive
-count 0) with the same body and message attributes."""
+has no way to read a queue without receiving (which hides messages and counts receives) — a
+sixth moto-internals touch beside decision 043's five (decision 144). Restored messages are new
+messages (new ids, sent now, receive count 0) with the same body and message attributes."""
 
 from __future__ import annotations
 
