@@ -32,7 +32,6 @@ _logger = logging.getLogger(__name__)
 
 RETRY_DELAYS_S = (60.0, 120.0)  # Lambda's back-off before the first and second retry
 THROTTLE_DELAY_S = 1.0
-MAX_EVENT_AGE_S = 6 * 3600.0
 
 
 @dataclass
