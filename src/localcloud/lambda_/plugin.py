@@ -38,7 +38,8 @@ def install(cloud) -> None:
     clock = clock_for(cloud)
     runtime.events = AsyncInvoker(
         runtime, Path(cloud.config.data_dir) / "lambda" / "failed-events.jsonl",
-        on_failure=lambda event: deliver_failure(cloud.client, event, clock.now()),
+        on_failure=lambda event: deliver_failure(cloud.client, event, clock.now(),
+                                                 telemetry_for(cloud).put_metric),
         settings=lambda function: async_settings(cloud.client, function),
         sleep=lambda seconds: clock.sleep(seconds),  # retry delays in simulated time
         now=clock.now,
@@ -151,14 +152,27 @@ def _request_id() -> str:
     return str(uuid.uuid4())
 
 
-def deliver_failure(client, event: AsyncEvent, now: float) -> None:
+def deliver_failure(client, event: AsyncEvent, now: float, put_metric=None) -> None:
     """Send an event Lambda gave up on to the function's on-failure destination (an invocation
-    record) and dead-letter target (the event), whichever it has."""
+    record) and dead-letter target (the event), whichever it has. A delivery that fails counts
+    in AWS/Lambda `DestinationDeliveryFailures` / `DeadLetterErrors`, as on AWS, and raises."""
     settings = async_settings(client, event.function)
     failure = event.failure()
+    deliveries = []
     if settings.on_failure:
         record = on_failure_record(failure, settings.function_arn, now)
-        deliver(client, settings.on_failure, json.dumps(record))
+        deliveries.append(("DestinationDeliveryFailures", settings.on_failure,
+                           json.dumps(record), None))
     if settings.dead_letter:
         body, attributes = dead_letter_message(failure)
-        deliver(client, settings.dead_letter, body, attributes)
+        deliveries.append(("DeadLetterErrors", settings.dead_letter, body, attributes))
+    errors = []
+    for metric, target, body, attributes in deliveries:
+        try:
+            deliver(client, target, body, attributes)
+        except Exception as error:
+            errors.append(f"{target}: {type(error).__name__}: {error}")
+            if put_metric is not None:
+                put_metric("AWS/Lambda", metric, 1, "Count", {"FunctionName": event.function})
+    if errors:
+        raise RuntimeError("; ".join(errors))

@@ -3,7 +3,9 @@ honouring MaximumRetryAttempts / MaximumEventAgeInSeconds."""
 
 import json
 
-from localcloud.lambda_.async_invoke import AsyncInvoker
+import pytest
+
+from localcloud.lambda_.async_invoke import AsyncEvent, AsyncInvoker
 from localcloud.lambda_.destinations import (
     AsyncSettings,
     Failure,
@@ -13,6 +15,7 @@ from localcloud.lambda_.destinations import (
     settings_from_api,
 )
 from localcloud.lambda_.errors import TooManyRequests
+from localcloud.lambda_.plugin import deliver_failure
 from localcloud.lambda_.runtime import InvokeResult
 
 ARN = "arn:aws:lambda:us-east-1:123456789012:function:stk-validation"
@@ -148,3 +151,35 @@ def test_event_too_old_is_not_run_again(tmp_path):
     failure = given_up[0].failure()
     assert (failure.condition, failure.attempts, failure.status_code) == (
         "EventAgeExceeded", 0, 429)
+
+
+class _Lambda:
+    class exceptions:
+        class ResourceNotFoundException(Exception):
+            pass
+
+    def get_function_configuration(self, FunctionName):
+        return {"FunctionArn": ARN, "DeadLetterConfig": {"TargetArn": "arn:aws:sqs:us-east-1:1:d"}}
+
+    def get_function_event_invoke_config(self, FunctionName):
+        return {"DestinationConfig": {"OnFailure": {"Destination": "arn:aws:sqs:us-east-1:1:f"}}}
+
+
+class _BrokenSqs(_FakeSqs):
+    def send_message(self, **kwargs):
+        if kwargs["QueueUrl"].endswith("/f"):
+            raise RuntimeError("AccessDenied")
+        super().send_message(**kwargs)
+
+
+def test_both_targets_tried_and_a_failed_delivery_counted():
+    sqs, metrics = _BrokenSqs(), []
+    clients = {"lambda": _Lambda(), "sqs": sqs}
+    event = AsyncEvent("stk-validation", EVENT, request_id="r-1", attempts=3, status_code=200,
+                       function_error="Unhandled", response_payload=ERROR,
+                       condition="RetriesExhausted")
+    with pytest.raises(RuntimeError, match="AccessDenied"):
+        deliver_failure(clients.__getitem__, event, 0.0, lambda *a: metrics.append(a))
+    assert [m["QueueUrl"] for m in sqs.sent] == ["http://local/1/d"]  # the DLQ still got it
+    assert metrics == [("AWS/Lambda", "DestinationDeliveryFailures", 1, "Count",
+                        {"FunctionName": "stk-validation"})]
