@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 
-from troposphere import Ref, Sub, Template
+from troposphere import GetAtt, Ref, Sub, Template
 from troposphere.cloudwatch import Alarm, Dashboard, MetricDimension
 from troposphere.events import InputTransformer, Rule, Target
 from troposphere.logs import LogGroup
@@ -23,6 +23,7 @@ ONE_HOUR = 3600
 # STOPPED counts: a stopped run (a stopped or timed-out pipeline execution stops its .sync job)
 # never reaches the state machine's own failure notice. Decision 124.
 GLUE_FAILURE_STATES = ("FAILED", "TIMEOUT", "STOPPED")
+QUEUE_DEPTH_METRIC = "ApproximateNumberOfMessagesVisible"
 
 
 def add_monitoring(template: Template) -> None:
@@ -202,6 +203,13 @@ def dashboard_body() -> dict:
         _widget("ETL pipeline executions", pipeline, 12, 18, period=ONE_HOUR),
         _widget("Events ingested / valid / invalid", custom, 0, 24),
         _widget("Athena bytes scanned and time", athena, 12, 24, period=ONE_HOUR),
+        _widget(
+            "Validation events waiting to be redriven",
+            [["AWS/SQS", QUEUE_DEPTH_METRIC, "QueueName", names.VALIDATION_FAILURES_QUEUE_NAME]],
+            0,
+            30,
+            stat="Maximum",
+        ),
     ]
     return {"widgets": widgets}
 
@@ -289,6 +297,28 @@ def _alarms() -> list[Alarm]:
             EvaluationPeriods=1,
             Threshold=1,
             ComparisonOperator="GreaterThanOrEqualToThreshold",
+            TreatMissingData="notBreaching",
+        )
+    )
+    # Any record in the failures queue is an S3 event the lake did not validate (decision 140).
+    alarms.append(
+        _alarm(
+            names.VALIDATION_FAILURES_ALARM,
+            "validation-failures",
+            "Validation events failed every attempt and wait in the failures queue: "
+            "see docs/runbooks.md, 'Failed validation events', then datalake redrive validation",
+            Namespace="AWS/SQS",
+            MetricName=QUEUE_DEPTH_METRIC,
+            Dimensions=[
+                MetricDimension(
+                    Name="QueueName", Value=GetAtt(names.VALIDATION_FAILURES_QUEUE, "QueueName")
+                )
+            ],
+            Statistic="Maximum",
+            Period=FIVE_MINUTES,
+            EvaluationPeriods=1,
+            Threshold=0,
+            ComparisonOperator="GreaterThanThreshold",
             TreatMissingData="notBreaching",
         )
     )

@@ -16,6 +16,9 @@ DATA_BUCKETS = (RAW_BUCKET, PROCESSED_BUCKET, CURATED_BUCKET)
 INGESTION_FUNCTION = "IngestionFunction"
 VALIDATION_FUNCTION = "ValidationFunction"
 VALIDATION_PERMISSION = "ValidationInvokePermission"
+VALIDATION_INVOKE_CONFIG = "ValidationEventInvokeConfig"
+VALIDATION_FAILURES_QUEUE = "ValidationFailuresQueue"
+VALIDATION_FAILURES_ALARM = "ValidationFailuresAlarm"
 API = "RestApi"
 API_STAGE = "ApiStage"
 API_KEY = "ApiKey"
@@ -60,6 +63,7 @@ BUCKET_NAMES = {
 }
 INGESTION_FUNCTION_NAME = "${AWS::StackName}-ingestion"
 VALIDATION_FUNCTION_NAME = "${AWS::StackName}-validation"
+VALIDATION_FAILURES_QUEUE_NAME = "${AWS::StackName}-validation-failures"
 RAW_TO_PROCESSED_JOB_NAME = "${AWS::StackName}-raw-to-processed"
 PROCESSED_TO_CURATED_JOB_NAME = "${AWS::StackName}-processed-to-curated"
 LAKE_CRAWLER_NAME = "${AWS::StackName}-lake-crawler"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from troposphere import Output, Ref, Sub, Template
+from troposphere import GetAtt, Output, Ref, Sub, Template
 
 from infra_gen import names
 
@@ -26,6 +26,8 @@ OUTPUT_NAMES = (
     "LakeCrawlerName",
     "CuratedCrawlerName",
     "DashboardName",
+    "ValidationFailuresQueueUrl",
+    "ValidationFailuresQueueArn",
 )
 
 
@@ -62,6 +64,14 @@ def _values() -> dict:
         "LakeCrawlerName": (Ref(names.LAKE_CRAWLER), "Crawler of raw_data/processed_data"),
         "CuratedCrawlerName": (Ref(names.CURATED_CRAWLER), "Crawler of the curated zone"),
         "DashboardName": (Ref(names.DASHBOARD), "CloudWatch dashboard"),
+        "ValidationFailuresQueueUrl": (
+            Ref(names.VALIDATION_FAILURES_QUEUE),
+            "Queue of validation events Lambda gave up on (datalake redrive validation)",
+        ),
+        "ValidationFailuresQueueArn": (
+            GetAtt(names.VALIDATION_FAILURES_QUEUE, "Arn"),
+            "ARN of the validation failures queue",
+        ),
     }
 
 

@@ -159,6 +159,9 @@ def _validation_role() -> Role:
             statement(["s3:GetObject", "s3:GetObjectVersion"], [_objects(names.RAW_BUCKET)]),
             statement(["sns:Publish"], [Ref(names.ALERTS_TOPIC)]),
             put_metric_data(names.METRICS_NAMESPACE),
+            # Lambda sends the on-failure record of an asynchronous event with the function's
+            # execution role (decision 140).
+            statement(["sqs:SendMessage"], [GetAtt(names.VALIDATION_FAILURES_QUEUE, "Arn")]),
         ],
     )
 

@@ -15,6 +15,7 @@ from infra_gen.analytics import add_analytics
 from infra_gen.catalog import add_catalog
 from infra_gen.config import TemplateConfig
 from infra_gen.dr import add_dr
+from infra_gen.failed_events import add_failed_events
 from infra_gen.ingestion import add_ingestion
 from infra_gen.monitoring import add_monitoring
 from infra_gen.orchestration import add_orchestration
@@ -47,6 +48,7 @@ RESOURCE_TYPES = (
     "AWS::Glue::Job",
     "AWS::Glue::Table",
     "AWS::IAM::Role",
+    "AWS::Lambda::EventInvokeConfig",
     "AWS::Lambda::Function",
     "AWS::Lambda::Permission",
     "AWS::Logs::LogGroup",
@@ -55,6 +57,8 @@ RESOURCE_TYPES = (
     "AWS::SNS::Subscription",
     "AWS::SNS::Topic",
     "AWS::SNS::TopicPolicy",
+    "AWS::SQS::Queue",
+    "AWS::SQS::QueuePolicy",
     "AWS::StepFunctions::StateMachine",
 )
 
@@ -79,6 +83,7 @@ _LAYERS = (
     add_storage,
     add_security,
     add_ingestion,
+    add_failed_events,
     add_catalog,
     add_processing,
     add_orchestration,

@@ -35,6 +35,7 @@ SUPPRESSIONS: dict[tuple[str, str, str], str] = {
 _SUB_VARIABLE = re.compile(r"\$\{([^}!][^}]*)\}")
 # What Ref returns for the resource types the lake's policies reference (an ARN or a name).
 _REF_FORMATS = {
+    "AWS::SQS::Queue": "https://sqs.{AWS::Region}.amazonaws.com/{AWS::AccountId}/{id}",
     "AWS::SNS::Topic": "arn:{AWS::Partition}:sns:{AWS::Region}:{AWS::AccountId}:{id}",
     "AWS::StepFunctions::StateMachine": (
         "arn:{AWS::Partition}:states:{AWS::Region}:{AWS::AccountId}:stateMachine:{id}"
@@ -48,6 +49,7 @@ _ARN_FORMATS = {
         "arn:{AWS::Partition}:lambda:{AWS::Region}:{AWS::AccountId}:function:{id}"
     ),
     "AWS::S3::Bucket": "arn:{AWS::Partition}:s3:::{id}",
+    "AWS::SQS::Queue": "arn:{AWS::Partition}:sqs:{AWS::Region}:{AWS::AccountId}:{id}",
 }
 
 

@@ -1,9 +1,11 @@
-"""Asynchronous (`Event`) invocations: queued, retried twice on error, never silently lost.
+"""Asynchronous (`Event`) invocations: queued, retried, never silently lost.
 
-As Lambda does: a function error or timeout is retried twice (after ~1 and ~2 minutes by
-default; the delays are injectable), a throttled event waits and is retried until its maximum
-age. An event that still fails goes to the function's dead-letter queue/topic when it has one,
-is logged at ERROR, and is appended to `failed-events.jsonl` in the data directory.
+As Lambda does: a function error or timeout is retried `MaximumRetryAttempts` times (2 by
+default, after ~1 and ~2 minutes; the delays are injectable), a throttled event waits and is
+retried; an event older than `MaximumEventAgeInSeconds` (6 h by default) is not run again.
+An event Lambda gives up on goes to the function's on-failure destination (an invocation
+record) and to its dead-letter queue/topic (the event), is logged at ERROR and appended to
+`failed-events.jsonl` in the data directory. Settings and delivery: `destinations.py`.
 """
 
 from __future__ import annotations
@@ -14,21 +16,27 @@ import queue
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from localcloud.lambda_.destinations import (
+    EVENT_AGE_EXCEEDED,
+    RETRIES_EXHAUSTED,
+    AsyncSettings,
+    Failure,
+)
 from localcloud.lambda_.errors import ResourceNotFound, TooManyRequests
 
 _logger = logging.getLogger(__name__)
 
-RETRY_DELAYS_S = (60.0, 120.0)  # Lambda's two retries after a function error
+RETRY_DELAYS_S = (60.0, 120.0)  # Lambda's back-off before the first and second retry
 THROTTLE_DELAY_S = 1.0
-MAX_EVENT_AGE_S = 6 * 3600.0
 
 
 @dataclass
 class AsyncEvent:
-    """One queued Event invocation."""
+    """One queued Event invocation, with what its last attempt answered."""
 
     function: str
     payload: str
@@ -36,20 +44,43 @@ class AsyncEvent:
     attempts: int = 0
     enqueued_at: float = field(default_factory=time.time)
     last_error: str = ""
+    status_code: int = 0
+    function_error: str | None = None
+    response_payload: str | None = None
+    executed_version: str = "$LATEST"
+    condition: str = ""  # set when given up: RetriesExhausted or EventAgeExceeded
+
+    def failure(self) -> Failure:
+        return Failure(
+            request_id=self.request_id,
+            payload=self.payload,
+            condition=self.condition or RETRIES_EXHAUSTED,
+            attempts=self.attempts,
+            status_code=self.status_code or 200,
+            function_error=self.function_error,
+            response_payload=self.response_payload,
+            executed_version=self.executed_version,
+        )
 
 
 class AsyncInvoker:
-    """A queue of AsyncEvents drained by a few threads that call `runtime.invoke`."""
+    """A queue of AsyncEvents drained by a few threads that call `runtime.invoke`.
+
+    `settings(function)` gives the function's AsyncSettings (retries, maximum age); `now()` is
+    the clock events are aged on; `on_failure(event)` delivers an event given up on."""
 
     def __init__(self, runtime, failures_path: Path, *, threads: int = 4,
                  retry_delays: tuple[float, ...] = RETRY_DELAYS_S, sleep=time.sleep,
-                 on_failure=None) -> None:
+                 on_failure=None, settings: Callable[[str], AsyncSettings] | None = None,
+                 now: Callable[[], float] = time.time) -> None:
         self.runtime = runtime
         self.retry_delays = retry_delays
         self.throttle_delay = THROTTLE_DELAY_S
         self.sleep = sleep
+        self.now = now
+        self.settings = settings or (lambda function: AsyncSettings())
         self.failures_path = failures_path
-        self.on_failure = on_failure  # (AsyncEvent) -> None, e.g. send to the DLQ
+        self.on_failure = on_failure  # (AsyncEvent) -> None, e.g. send to the destination
         self._queue: queue.Queue[AsyncEvent | None] = queue.Queue()
         self._waiting: dict[str, AsyncEvent] = {}  # events sleeping before a retry
         self._active: dict[str, AsyncEvent] = {}
@@ -64,7 +95,8 @@ class AsyncInvoker:
 
     def submit(self, function: str, payload: bytes, request_id: str | None = None) -> str:
         """Queue one invocation; returns its request id (what Invoke answers with 202)."""
-        event = AsyncEvent(function, payload.decode("utf-8") if payload else "")
+        event = AsyncEvent(function, payload.decode("utf-8") if payload else "",
+                           enqueued_at=self.now())
         if request_id:
             event.request_id = request_id
         self._queue.put(event)
@@ -119,31 +151,45 @@ class AsyncInvoker:
 
     def _attempt(self, event: AsyncEvent) -> None:
         try:
+            settings = self.settings(event.function)
+        except Exception:  # the function is gone or moto is busy: Lambda's defaults
+            _logger.debug("no async settings for %s", event.function, exc_info=True)
+            settings = AsyncSettings()
+        # Lambda checks the event's age before every attempt, retries included.
+        if self.now() - event.enqueued_at > settings.maximum_event_age_s:
+            event.condition = EVENT_AGE_EXCEEDED
+            event.last_error = event.last_error or "maximum event age exceeded"
+            self._give_up(event)
+            return
+        try:
             result = self.runtime.invoke(event.function, event.payload.encode(),
                                          request_id=event.request_id)
         except TooManyRequests:
-            if time.time() - event.enqueued_at > MAX_EVENT_AGE_S:
-                event.last_error = "throttled until the maximum event age"
-                self._give_up(event)
-            else:
-                self._retry_later(event, self.throttle_delay, count=False)
+            event.status_code = event.status_code or 429  # no attempt ran yet
+            self._retry_later(event, self.throttle_delay)
             return
         except ResourceNotFound as error:
             event.last_error = error.message
             self._give_up(event)
             return
+        event.attempts += 1
+        event.status_code = 200
+        event.executed_version = result.version
+        event.function_error = result.function_error
+        event.response_payload = result.payload.decode("utf-8", "replace")
         if not result.failed:
             return
-        event.attempts += 1
-        event.last_error = result.payload.decode("utf-8", "replace")[:2000]
-        if event.attempts <= len(self.retry_delays):
+        event.last_error = event.response_payload[:2000]
+        retries = min(settings.maximum_retry_attempts, len(self.retry_delays))
+        if event.attempts <= retries:
             _logger.warning("async invocation %s of %s failed (attempt %d), retrying: %s",
                             event.request_id, event.function, event.attempts, event.last_error)
             self._retry_later(event, self.retry_delays[event.attempts - 1])
         else:
+            event.condition = RETRIES_EXHAUSTED
             self._give_up(event)
 
-    def _retry_later(self, event: AsyncEvent, delay: float, count: bool = True) -> None:
+    def _retry_later(self, event: AsyncEvent, delay: float) -> None:
         with self._lock:
             self._waiting[event.request_id] = event
 
@@ -156,9 +202,9 @@ class AsyncInvoker:
         threading.Thread(target=wake, name="lambda-async-retry", daemon=True).start()
 
     def _give_up(self, event: AsyncEvent) -> None:
-        _logger.error("async invocation %s of %s failed after %d attempts; event kept in %s: %s",
-                      event.request_id, event.function, event.attempts, self.failures_path,
-                      event.last_error)
+        _logger.error("async invocation %s of %s failed after %d attempts (%s); event kept in "
+                      "%s: %s", event.request_id, event.function, event.attempts,
+                      event.condition or "not run", self.failures_path, event.last_error)
         self.failures_path.parent.mkdir(parents=True, exist_ok=True)
         with self._lock, open(self.failures_path, "a") as out:
             out.write(json.dumps(asdict(event)) + "\n")
@@ -166,4 +212,4 @@ class AsyncInvoker:
             try:
                 self.on_failure(event)
             except Exception:
-                _logger.exception("dead-letter delivery failed for %s", event.request_id)
+                _logger.exception("failure delivery failed for %s", event.request_id)

@@ -11,7 +11,14 @@ import threading
 from pathlib import Path
 from urllib.parse import unquote
 
+from localcloud.clock import clock_for
 from localcloud.lambda_.async_invoke import AsyncEvent, AsyncInvoker
+from localcloud.lambda_.destinations import (
+    async_settings,
+    dead_letter_message,
+    deliver,
+    on_failure_record,
+)
 from localcloud.lambda_.errors import InvalidRequestContent, RequestTooLarge, TooManyRequests
 from localcloud.lambda_.runtime import LambdaRuntime
 from localcloud.registry import Response
@@ -28,10 +35,14 @@ INVOKE_ASYNC_PATH = r"^/2014-11-13/functions/(?P<name>[^/]+)/invoke-async/?$"
 
 def install(cloud) -> None:
     runtime = LambdaRuntime(cloud.client, telemetry_for(cloud), cloud.config)
+    clock = clock_for(cloud)
     runtime.events = AsyncInvoker(
         runtime, Path(cloud.config.data_dir) / "lambda" / "failed-events.jsonl",
-        on_failure=lambda event: _send_to_dead_letter(cloud, event),
-        sleep=_scaled_sleep(cloud),
+        on_failure=lambda event: deliver_failure(cloud.client, event, clock.now(),
+                                                 telemetry_for(cloud).put_metric),
+        settings=lambda function: async_settings(cloud.client, function),
+        sleep=lambda seconds: clock.sleep(seconds),  # retry delays in simulated time
+        now=clock.now,
     )
     runtime.faults = cloud.services.get("faults")  # installed first (ORDER 5) when present
     cloud.services["lambda"] = runtime
@@ -64,18 +75,6 @@ def _on_write(runtime: LambdaRuntime, call) -> None:
     match = re.match(r"^/2015-03-31/functions/([^/]+)/?$", call.path)
     if call.method == "DELETE" and match:  # DeleteFunction: its warm workers go too
         runtime.pool.retire(unquote(match.group(1)).split(":")[-1])
-
-
-def _scaled_sleep(cloud):
-    """Retry delays in simulated time (`--time-scale`), when the cloud has a clock."""
-    try:
-        from localcloud.clock import clock_for
-    except ImportError:
-        import time
-
-        return time.sleep
-    clock = clock_for(cloud)
-    return lambda seconds: clock.sleep(seconds)
 
 
 def handle_invoke(runtime: LambdaRuntime, call) -> Response:
@@ -153,17 +152,27 @@ def _request_id() -> str:
     return str(uuid.uuid4())
 
 
-def _send_to_dead_letter(cloud, event: AsyncEvent) -> None:
-    """Deliver a finally failed event to the function's DeadLetterConfig target, if any."""
-    conf = cloud.client("lambda").get_function_configuration(FunctionName=event.function)
-    target = (conf.get("DeadLetterConfig") or {}).get("TargetArn")
-    if not target:
-        return
-    attributes = {"RequestID": event.request_id, "ErrorMessage": event.last_error[:256]}
-    if target.split(":")[2] == "sqs":
-        sqs = cloud.client("sqs")
-        url = sqs.get_queue_url(QueueName=target.split(":")[5])["QueueUrl"]
-        sqs.send_message(QueueUrl=url, MessageBody=event.payload, MessageAttributes={
-            k: {"DataType": "String", "StringValue": v} for k, v in attributes.items()})
-    elif target.split(":")[2] == "sns":
-        cloud.client("sns").publish(TopicArn=target, Message=event.payload)
+def deliver_failure(client, event: AsyncEvent, now: float, put_metric=None) -> None:
+    """Send an event Lambda gave up on to the function's on-failure destination (an invocation
+    record) and dead-letter target (the event), whichever it has. A delivery that fails counts
+    in AWS/Lambda `DestinationDeliveryFailures` / `DeadLetterErrors`, as on AWS, and raises."""
+    settings = async_settings(client, event.function)
+    failure = event.failure()
+    deliveries = []
+    if settings.on_failure:
+        record = on_failure_record(failure, settings.function_arn, now)
+        deliveries.append(("DestinationDeliveryFailures", settings.on_failure,
+                           json.dumps(record), None))
+    if settings.dead_letter:
+        body, attributes = dead_letter_message(failure)
+        deliveries.append(("DeadLetterErrors", settings.dead_letter, body, attributes))
+    errors = []
+    for metric, target, body, attributes in deliveries:
+        try:
+            deliver(client, target, body, attributes)
+        except Exception as error:
+            errors.append(f"{target}: {type(error).__name__}: {error}")
+            if put_metric is not None:
+                put_metric("AWS/Lambda", metric, 1, "Count", {"FunctionName": event.function})
+    if errors:
+        raise RuntimeError("; ".join(errors))

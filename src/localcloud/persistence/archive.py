@@ -18,8 +18,8 @@ _logger = logging.getLogger(__name__)
 FORMAT_VERSION = 1
 # Restore order: what others refer to comes first (roles before functions, functions and
 # topics before the buckets that notify them, ...).
-SERVICES = ("iam", "logs", "sns", "awslambda", "s3", "apigateway", "glue", "athena", "events",
-            "stepfunctions", "cloudwatch")
+SERVICES = ("iam", "logs", "sqs", "sns", "awslambda", "s3", "apigateway", "glue", "athena",
+            "events", "stepfunctions", "cloudwatch")
 _lock = threading.Lock()  # one export or import at a time
 
 

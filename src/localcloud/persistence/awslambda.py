@@ -1,5 +1,5 @@
-"""Lambda: each function's configuration, code package (zip), reserved concurrency, tags and
-resource policy statements."""
+"""Lambda: each function's configuration, code package (zip), reserved concurrency, tags,
+resource policy statements and asynchronous invocation config (retries, age, destinations)."""
 
 from __future__ import annotations
 
@@ -17,6 +17,8 @@ _CONFIG_FIELDS = ("Runtime", "Role", "Handler", "Description", "Timeout", "Memor
                   "Environment", "DeadLetterConfig", "TracingConfig", "Architectures",
                   "EphemeralStorage", "PackageType")
 
+_INVOKE_CONFIG_FIELDS = ("MaximumRetryAttempts", "MaximumEventAgeInSeconds", "DestinationConfig")
+
 
 def export(cloud, root: Path) -> dict:
     lam = cloud.client("lambda")
@@ -31,6 +33,10 @@ def export(cloud, root: Path) -> dict:
         record["Tags"] = answer.get("Tags") or {}
         record["ReservedConcurrentExecutions"] = (answer.get("Concurrency") or {}).get(
             "ReservedConcurrentExecutions")
+        invoke_config = optional(lam.get_function_event_invoke_config, FunctionName=name)
+        record["EventInvokeConfig"] = (
+            {k: invoke_config[k] for k in _INVOKE_CONFIG_FIELDS if k in invoke_config}
+            if invoke_config else None)
         policy = optional(lam.get_policy, FunctionName=name)
         record["Policy"] = json.loads(policy["Policy"]) if policy else None
         if "Environment" in record:
@@ -63,6 +69,9 @@ def restore(cloud, root: Path) -> dict:
             lam.put_function_concurrency(
                 FunctionName=name,
                 ReservedConcurrentExecutions=int(record["ReservedConcurrentExecutions"]))
+        if record.get("EventInvokeConfig"):
+            lam.put_function_event_invoke_config(FunctionName=name,
+                                                 **record["EventInvokeConfig"])
         for statement in (record.get("Policy") or {}).get("Statement", []):
             _add_permission(lam, name, statement)
     return {"functions": len(functions)}

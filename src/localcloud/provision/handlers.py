@@ -17,6 +17,7 @@ from localcloud.provision import (
     logs,
     s3,
     sns,
+    sqs,
     stepfunctions,
 )
 from localcloud.provision.base import ResourceHandler
@@ -31,6 +32,7 @@ _MODULES = (
     iam,
     logs,
     sns,
+    sqs,
     events,
     stepfunctions,
     cloudwatch,

@@ -1,4 +1,5 @@
-"""AWS::Lambda::Function and AWS::Lambda::Permission through the Lambda API.
+"""AWS::Lambda::Function, AWS::Lambda::Permission and AWS::Lambda::EventInvokeConfig through the
+Lambda API.
 
 Code given as S3Bucket/S3Key is read from the endpoint's S3 and passed as ZipFile, so the local
 Lambda runtime holds the exact package. Inline `Code.ZipFile` source becomes `index.py` (or
@@ -212,4 +213,48 @@ class PermissionHandler(ResourceHandler):
         )
 
 
-HANDLERS = [FunctionHandler(), PermissionHandler()]
+def event_invoke_config(props: dict[str, Any]) -> dict[str, Any]:
+    """PutFunctionEventInvokeConfig keyword arguments from the resource properties (pure)."""
+    return compact(
+        FunctionName=props["FunctionName"],
+        Qualifier=props["Qualifier"],
+        MaximumRetryAttempts=as_int(props.get("MaximumRetryAttempts")),
+        MaximumEventAgeInSeconds=as_int(props.get("MaximumEventAgeInSeconds")),
+        DestinationConfig=props.get("DestinationConfig"),
+    )
+
+
+class EventInvokeConfigHandler(ResourceHandler):
+    type_name = "AWS::Lambda::EventInvokeConfig"
+    properties = frozenset(
+        {
+            "FunctionName",
+            "Qualifier",
+            "MaximumRetryAttempts",
+            "MaximumEventAgeInSeconds",
+            "DestinationConfig",
+        }
+    )
+    required = frozenset({"FunctionName", "Qualifier"})
+    replace_on = frozenset({"FunctionName", "Qualifier"})
+
+    def create(self, ctx, props):
+        ctx.client("lambda").put_function_event_invoke_config(**event_invoke_config(props))
+        return Provisioned(f"{props['FunctionName']}:{props['Qualifier']}")
+
+    def update(self, ctx, current, old, new):
+        # moto appends on Put and answers Get with the first one: delete, then put
+        self.delete(ctx, current, old)
+        self.create(ctx, new)
+        return current
+
+    def delete(self, ctx, current, props):
+        client = ctx.client("lambda")
+        ignore_missing(
+            lambda: client.delete_function_event_invoke_config(
+                FunctionName=props["FunctionName"], Qualifier=props["Qualifier"]
+            )
+        )
+
+
+HANDLERS = [FunctionHandler(), PermissionHandler(), EventInvokeConfigHandler()]

@@ -19,7 +19,7 @@ VARIANT = {
 def test_every_policy_of_the_template_has_no_finding(params):
     template = to_dict(TemplateConfig().with_params(params))
     kinds = [kind for _, kind, _ in template_policies(template)]
-    assert kinds.count("trust") == 8 and kinds.count("resource") == 5
+    assert kinds.count("trust") == 8 and kinds.count("resource") == 6
     assert audit_template(template) == []
 
 

@@ -68,7 +68,7 @@ def test_resource_star_only_where_aws_requires_it(view):
 
 def test_deny_statements_only_refuse_insecure_transport(view):
     denies = [s for _, s in view.policy_statements() if s["Effect"] == "Deny"]
-    assert len(denies) == 5  # four buckets + the topic
+    assert len(denies) == 6  # four buckets, the topic, the validation failures queue
     for statement in denies:
         assert statement["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
 

@@ -33,6 +33,8 @@ CONTRACT_OUTPUTS = {
     "LakeCrawlerName",
     "CuratedCrawlerName",
     "DashboardName",
+    "ValidationFailuresQueueUrl",
+    "ValidationFailuresQueueArn",
 }
 PSEUDO = {
     "AWS::StackName",

@@ -17,15 +17,18 @@ def test_unknown_types_are_all_named_even_under_a_false_condition():
         "Resources": {
             "Bucket": {"Type": "AWS::S3::Bucket"},
             "Vpc": {"Type": "AWS::EC2::VPC", "Condition": "Never"},
-            "Queue1": {"Type": "AWS::SQS::Queue"},
-            "Queue2": {"Type": "AWS::SQS::Queue"},
+            "Table1": {"Type": "AWS::DynamoDB::Table"},
+            "Table2": {"Type": "AWS::DynamoDB::Table"},
         },
     }
     with pytest.raises(UnsupportedResourceTypes) as caught:
         check_template(template)
-    assert caught.value.types == {"AWS::EC2::VPC": ["Vpc"], "AWS::SQS::Queue": ["Queue1", "Queue2"]}
+    assert caught.value.types == {
+        "AWS::EC2::VPC": ["Vpc"],
+        "AWS::DynamoDB::Table": ["Table1", "Table2"],
+    }
     assert "AWS::EC2::VPC (Vpc)" in str(caught.value)
-    assert "AWS::SQS::Queue (Queue1, Queue2)" in str(caught.value)
+    assert "AWS::DynamoDB::Table (Table1, Table2)" in str(caught.value)
 
 
 def test_unknown_property_is_named_with_its_resource():
