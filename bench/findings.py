@@ -33,7 +33,7 @@ FINDINGS = [
     "now use 8 (`DATALAKE_SPARK_SHUFFLE_PARTITIONS`); and each run started a cold JVM — a "
     "served cloud now keeps a warm driver ready (decision 117; the bench sets it the same "
     "way). What is left is per-run work on a cold JIT: planning, Python workers for the "
-    "validation, s3a commits over moto. On AWS each Glue 4.0 run adds its own start-up of "
+    "validation, s3a commits over moto. On AWS each Glue 5.1 run adds its own start-up of "
     "several seconds to tens of seconds, so a batch pipeline's freshness there is bounded by "
     "the schedule and start-up; the streaming path (Phase 2: Kinesis) is the answer for "
     "seconds.",

@@ -8,7 +8,7 @@ Arguments (`getResolvedOptions` on Glue; the same names parsed with argparse wit
 On Glue also: --job-bookmark-option job-bookmark-enable (incremental reads) and
 --extra-py-files s3://{ArtifactsBucket}/...whl (the `datalake` package).
 
-With `awsglue` (AWS Glue 4.0, or the local cloud's Glue executor) raw is read through a
+With `awsglue` (AWS Glue 5.x, or the local cloud's Glue executor) raw is read through a
 DynamicFrame with transformation_ctx "raw_events" and the run ends with `job.commit()`, so job
 bookmarks make it incremental. Without it (spark-submit, tests) every raw object is read. Either
 way the transform dedupes against the processed zone, so a re-run never duplicates rows.

@@ -24,7 +24,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 from localcloud.glue import telemetry
-from localcloud.glue.jobs import JobRun, script_argv
+from localcloud.glue.jobs import JobRun, glue_version_problem, script_argv
 from localcloud.glue.spark_events import read_task_counts
 from localcloud.glue.spark_submit import SHIM_PARENT, SparkSettings, build_command
 from localcloud.glue.warm import WarmDriver, WarmPool, start_pumps
@@ -138,6 +138,9 @@ class JobRunner:
         self, request: RunRequest, work: Path, err: telemetry.LogStream, metrics: bool
     ) -> _Launch:
         service, run, args = self._service, request.run, request.merged_arguments
+        problem = glue_version_problem(request.job.get("GlueVersion"))
+        if problem:
+            raise RunFailed(problem)
         s3 = service.cloud.client("s3")
         location = (request.job.get("Command") or {}).get("ScriptLocation")
         if not location:

@@ -172,6 +172,17 @@ def test_missing_script_fails_with_its_location(clients, unique, wait_for_run):
     assert run["ErrorMessage"].startswith("Cannot download s3://nope-bucket/x.py")
 
 
+def test_a_glue_4_job_is_refused_with_the_version_and_why(clients, make_job, unique,
+                                                          wait_for_run):
+    job = make_job(unique, SLEEPING_SCRIPT, GlueVersion="4.0")
+    glue = clients["glue"]
+    run = wait_for_run(glue, job, glue.start_job_run(JobName=job)["JobRunId"], timeout=30)
+    assert run["JobRunState"] == "FAILED"
+    assert run["ErrorMessage"].startswith(
+        "GlueVersion 4.0 is not run by the local Glue runtime: AWS Glue 4.0 is Spark 3.3, "
+        "Python 3.10, Java 8")
+
+
 def test_timeout_kills_the_run(clients, make_job, unique, job_services, wait_for_run):
     glue = clients["glue"]
     job = make_job(unique, SLEEPING_SCRIPT, Timeout=1)
