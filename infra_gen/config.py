@@ -57,6 +57,19 @@ CODE_KEY_PARAMETERS = (
     "ProcessedToCuratedScriptKey",
 )
 ARTIFACTS_BUCKET_PARAMETER = "ArtifactsBucketName"
+# The Glue jobs' Python dependencies (jsonschema and what it needs), as wheels for Glue 5.x
+# (CPython 3.11, manylinux x86_64) under this prefix of the artifacts bucket. The package step
+# uploads exactly these; the jobs pip-install them with --no-index, so a job never needs PyPI
+# (decision 131). Versions follow pyproject's pins (tests/unit/deploy checks them).
+GLUE_DEPENDENCY_PREFIX = "packages/glue-deps/"
+GLUE_DEPENDENCY_WHEELS = (
+    "attrs-26.1.0-py3-none-any.whl",
+    "jsonschema-4.26.0-py3-none-any.whl",
+    "jsonschema_specifications-2025.9.1-py3-none-any.whl",
+    "referencing-0.37.0-py3-none-any.whl",
+    "rpds_py-2026.9.1-cp311-cp311-manylinux_2_17_x86_64.manylinux2014_x86_64.whl",
+    "typing_extensions-4.16.0-py3-none-any.whl",
+)
 
 
 @dataclass(frozen=True)
