@@ -96,6 +96,8 @@ class _Reader:
         else:
             frame = reader.load([o.uri for o in objects])
         frame = _attach_source(spark, frame, objects, connection_options.get("attachFilename"))
+        # Glue quirk: input_file_name() is "" on a DynamicFrame read from S3 (attachFilename is
+        # how a script gets the file).
         return DynamicFrame(_without_file_context(frame), self._context, transformation_ctx)
 
 
