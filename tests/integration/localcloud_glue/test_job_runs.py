@@ -126,6 +126,10 @@ def test_success_with_merged_arguments_py_files_logs_metrics_events(
         Bucket=scripts_bucket, Prefix=f"{unique}/out/")["Contents"]]
     assert any(k.endswith(".parquet") for k in keys)
     assert [r["Id"] for r in glue.get_job_runs(JobName=job)["JobRuns"]] == [run_id]
+    # The final event follows the final state (after the run's metrics): wait for it.
+    deadline = time.time() + 30
+    while len(state_events[job]) < 3 and time.time() < deadline:
+        time.sleep(0.2)
     assert [e["detail"]["state"] for e in state_events[job]] == [
         "STARTING", "RUNNING", "SUCCEEDED"]
     dims = [{"Name": "JobName", "Value": job}]
