@@ -45,10 +45,10 @@ PRICE_NOTES = {
     "s3_get_per_1000": "S3 Standard GET/HEAD/other, per 1,000 requests",
     "s3_gb_month": "S3 Standard storage, per GB-month (first 50 TB)",
     "cloudwatch_put_metric_per_1000": "CloudWatch PutMetricData, per 1,000 requests",
-    "glue_dpu_hour": "Glue ETL (4.0), per DPU-hour, per-second billing, 1-minute minimum",
+    "glue_dpu_hour": "Glue ETL (5.x), per DPU-hour, per-second billing, 1-minute minimum",
     "athena_per_tb": "Athena SQL, per TB scanned, 10 MB minimum per query",
 }
-GLUE_MINIMUM_SECONDS = 60  # Glue 2.0 and later (4.0 included)
+GLUE_MINIMUM_SECONDS = 60  # Glue 2.0 and later (5.x included)
 ATHENA_MINIMUM_BYTES = 10 * MB
 G1X_DPU_PER_WORKER = 1
 

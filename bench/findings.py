@@ -33,7 +33,7 @@ FINDINGS = [
     "now use 8 (`DATALAKE_SPARK_SHUFFLE_PARTITIONS`); and each run started a cold JVM — a "
     "served cloud now keeps a warm driver ready (decision 117; the bench sets it the same "
     "way). What is left is per-run work on a cold JIT: planning, Python workers for the "
-    "validation, s3a commits over moto. On AWS each Glue 4.0 run adds its own start-up of "
+    "validation, s3a commits over moto. On AWS each Glue 5.1 run adds its own start-up of "
     "several seconds to tens of seconds, so a batch pipeline's freshness there is bounded by "
     "the schedule and start-up; the streaming path (Phase 2: Kinesis) is the answer for "
     "seconds.",
@@ -46,8 +46,9 @@ FINDINGS = [
     "keys per request. Measured on 999 objects in the local S3: explicit paths about "
     "30–60 s, the recursive scan about 20 s, `read_raw` with its explicit schema 6–7 s. The "
     "rest is JSON schema inference (a second read of every object): a DynamicFrame has no "
-    "declared schema, and the script's lineage relies on `input_file_name()`, which a cached "
-    "single pass would lose; so it stays. It matters for backlogs (a first run, the "
+    "declared schema, and the script asks for each line's file with `attachFilename` "
+    "(decision 130), which a cached single pass of its own would have to reproduce; so it "
+    "stays. It matters for backlogs (a first run, the "
     "reliability tier), not for a caught-up pipeline.",
     "**Events/s through the API (moto, not ours).** Each single-event request costs one "
     "API Gateway → Lambda worker round trip, one S3 PUT and one CloudWatch PutMetricData on "

@@ -109,6 +109,6 @@ def run(settings: Settings, lake) -> list[Result]:
                "JVM and SparkContext of the next run start while the previous one ends, so a "
                "run pays the script, Python workers and s3a over moto. The two jobs run one "
                "after the other as the pipeline does, and the curated crawler must run before "
-               "Athena sees new partitions. On AWS, each Glue 4.0 run adds its own start-up "
+               "Athena sees new partitions. On AWS, each Glue 5.1 run adds its own start-up "
                "(often 10–30 s).",
     )]

@@ -8,7 +8,7 @@ Arguments (`getResolvedOptions` on Glue; the same names parsed with argparse wit
 On Glue also: --job-bookmark-option job-bookmark-enable (incremental reads) and
 --extra-py-files s3://{ArtifactsBucket}/...whl (the `datalake` package).
 
-With `awsglue` (AWS Glue 4.0, or the local cloud's Glue executor) raw is read through a
+With `awsglue` (AWS Glue 5.x, or the local cloud's Glue executor) raw is read through a
 DynamicFrame with transformation_ctx "raw_events" and the run ends with `job.commit()`, so job
 bookmarks make it incremental. Without it (spark-submit, tests) every raw object is read. Either
 way the transform dedupes against the processed zone, so a re-run never duplicates rows.
@@ -46,13 +46,19 @@ def parse_arguments(argv: list[str]) -> dict[str, str]:
 
 
 def extract_with_glue(glue_context, raw_path: str):
-    """New raw lines since the last committed bookmark, as a DataFrame with RAW_SCHEMA."""
-    from datalake.transforms.jobs import conform_raw
+    """New raw lines since the last committed bookmark, as a DataFrame with RAW_SCHEMA plus
+    `raw_file`. Glue names each line's object only when asked (`attachFilename`):
+    `input_file_name()` is empty for DynamicFrame reads on AWS Glue."""
+    from datalake.transforms.jobs import RAW_FILE_COLUMN, conform_raw
 
     frame = glue_context.create_dynamic_frame.from_options(
         connection_type="s3",
         format="json",
-        connection_options={"paths": [raw_path], "recurse": True},
+        connection_options={
+            "paths": [raw_path],
+            "recurse": True,
+            "attachFilename": RAW_FILE_COLUMN,
+        },
         transformation_ctx=RAW_CONTEXT,
     )
     return conform_raw(frame.toDF())

@@ -13,9 +13,11 @@ _logger = logging.getLogger(__name__)
 
 AUTH_MODES = ("API_KEY", "IAM")
 ENCRYPTION_MODES = ("SSE_S3", "KMS")
-# Only versions whose Python (3.10+: 4.0 and later) runs the datalake package; 3.0 is 3.7.
-GLUE_VERSIONS = ("5.1", "5.0", "4.0")
-# Worker types of Spark batch jobs; G.025X is for streaming jobs only (decision 122).
+# AWS Glue 5.x: Spark 3.5, Python 3.11, Java 17 -- what the local Glue runtime runs (decision
+# 132). 4.0 (Spark 3.3, Python 3.10, Java 8) is not offered: nothing tests the scripts on it.
+GLUE_VERSIONS = ("5.1", "5.0")
+# Worker types of Glue Spark (glueetl) jobs on 5.x; G.025X is for low-volume streaming jobs only
+# (decisions 122, 132).
 GLUE_WORKER_TYPES = ("G.1X", "G.2X", "G.4X", "G.8X")
 # The values CloudWatch Logs accepts for RetentionInDays.
 LOG_RETENTION_DAYS = (
@@ -56,6 +58,19 @@ CODE_KEY_PARAMETERS = (
     "ProcessedToCuratedScriptKey",
 )
 ARTIFACTS_BUCKET_PARAMETER = "ArtifactsBucketName"
+# The Glue jobs' Python dependencies (jsonschema and what it needs), as wheels for Glue 5.x
+# (CPython 3.11, manylinux x86_64) under this prefix of the artifacts bucket. The package step
+# uploads exactly these; the jobs pip-install them with --no-index, so a job never needs PyPI
+# (decision 131). Versions follow pyproject's pins (tests/unit/deploy checks them).
+GLUE_DEPENDENCY_PREFIX = "packages/glue-deps/"
+GLUE_DEPENDENCY_WHEELS = (
+    "attrs-26.1.0-py3-none-any.whl",
+    "jsonschema-4.26.0-py3-none-any.whl",
+    "jsonschema_specifications-2025.9.1-py3-none-any.whl",
+    "referencing-0.37.0-py3-none-any.whl",
+    "rpds_py-2026.9.1-cp311-cp311-manylinux_2_17_x86_64.manylinux2014_x86_64.whl",
+    "typing_extensions-4.16.0-py3-none-any.whl",
+)
 
 
 @dataclass(frozen=True)
@@ -102,7 +117,7 @@ class TemplateConfig:
         },
     )
     glue_version: str = field(
-        default="4.0",
+        default="5.1",
         metadata={
             "parameter": ParameterSpec(
                 "GlueVersion", "AWS Glue version of both ETL jobs", allowed=GLUE_VERSIONS

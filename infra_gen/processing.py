@@ -8,17 +8,32 @@ from troposphere import GetAtt, Ref, Sub, Template
 from troposphere.glue import ExecutionProperty, Job, JobCommand
 
 from infra_gen import names
+from infra_gen.config import GLUE_DEPENDENCY_PREFIX, GLUE_DEPENDENCY_WHEELS
 
-_WHEEL = Sub("s3://${ArtifactsBucketName}/${PackageWheelKey}")
+_WHEEL_URI = "s3://${ArtifactsBucketName}/${PackageWheelKey}"
+_WHEEL = Sub(_WHEEL_URI)
+
+
+def python_modules() -> Sub:
+    """`--additional-python-modules`: the datalake wheel and every dependency wheel, all in the
+    artifacts bucket, so pip (with --no-index) never needs PyPI: a job in a VPC without internet
+    starts the same way (decision 131)."""
+    uris = [_WHEEL_URI] + [
+        "s3://${ArtifactsBucketName}/" + GLUE_DEPENDENCY_PREFIX + name
+        for name in GLUE_DEPENDENCY_WHEELS
+    ]
+    return Sub(",".join(uris))
 
 
 def _common_arguments(job_name_format: str) -> dict:
     return {
         # The wheel of src/datalake: on the driver's path through --extra-py-files (the
         # contract), and pip-installed on every executor through --additional-python-modules
-        # (Spark adds only .zip/.egg/.jar py-files to executors' sys.path).
+        # (Spark adds only .zip/.egg/.jar py-files to executors' sys.path), with its
+        # dependencies' wheels and no package index.
         "--extra-py-files": _WHEEL,
-        "--additional-python-modules": _WHEEL,
+        "--additional-python-modules": python_modules(),
+        "--python-modules-installer-option": "--no-index",
         "--enable-metrics": "true",
         "--enable-continuous-cloudwatch-log": "true",
         "--continuous-log-logGroup": Sub("/aws-glue/jobs/" + job_name_format),

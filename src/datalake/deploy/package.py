@@ -4,6 +4,9 @@
   and the runtime dependencies (jsonschema and its compiled deps) built for Lambda's platform
   (manylinux2014 x86_64, CPython 3.11) — cached under .cache/ by a hash of the requirements;
 - a pure wheel of `src/datalake` for the Glue jobs (`--extra-py-files`);
+- the wheels of its dependencies for Glue 5.x (`infra_gen.config.GLUE_DEPENDENCY_WHEELS`,
+  from `pip download`, cached under .cache/glue-wheels/), which the jobs install with
+  `--no-index` instead of reaching PyPI (decision 131);
 - the Glue scripts `glue_jobs/<job>.py`.
 
 Each file's S3 key holds a hash of its content, so a code change changes a template parameter
@@ -25,9 +28,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from infra_gen.config import GLUE_DEPENDENCY_PREFIX, GLUE_DEPENDENCY_WHEELS
+
 _logger = logging.getLogger(__name__)
 
 LAMBDA_PLATFORM = ("manylinux2014_x86_64", "cp", "3.11")
+# AWS Glue 5.x runs CPython 3.11 on x86_64 Linux: the same wheels as Lambda's.
+GLUE_PLATFORM = LAMBDA_PLATFORM
 LAMBDA_FUNCTIONS = {"ingestion": "IngestionCodeKey", "validation": "ValidationCodeKey"}
 GLUE_SCRIPTS = {
     "raw_to_processed": "RawToProcessedScriptKey",
@@ -49,6 +56,7 @@ _EXCLUDED_PARTS = {"__pycache__", ".pytest_cache", ".mypy_cache"}
 _EXCLUDED_SUFFIXES = {".pyc", ".pyo"}
 
 DepsInstaller = Callable[[list[str], Path], None]
+WheelDownloader = Callable[[list[str], Path], None]
 
 
 @dataclass(frozen=True)
@@ -70,8 +78,14 @@ class Artifacts:
 
     @property
     def parameters(self) -> dict[str, str]:
-        """Template parameters implied by the artifacts (without ArtifactsBucketName)."""
-        return {a.parameter: a.key for a in self.items}
+        """Template parameters implied by the artifacts (without ArtifactsBucketName); the
+        dependency wheels have fixed keys that the template names itself."""
+        return {a.parameter: a.key for a in self.items if a.parameter}
+
+    @property
+    def glue_wheels(self) -> list[Artifact]:
+        """The Glue jobs' dependency wheels, in GLUE_DEPENDENCY_WHEELS order."""
+        return [a for a in self.items if a.key.startswith(GLUE_DEPENDENCY_PREFIX)]
 
     def get(self, name: str) -> Artifact:
         for artifact in self.items:
@@ -254,6 +268,55 @@ def build_wheel(root: Path, version: str, requirements: list[str], out_dir: Path
     return write_zip(out_dir / f"datalake-{version}-py3-none-any.whl", entries)
 
 
+def pip_download_for_glue(requirements: list[str], dest: Path) -> None:
+    """Download `requirements` (exact pins, no dependencies) as wheels for Glue's platform."""
+    platform, implementation, version = GLUE_PLATFORM
+    command = [
+        sys.executable, "-m", "pip", "download", "--quiet", "--disable-pip-version-check",
+        "--no-deps", "--only-binary=:all:", "--platform", platform,
+        "--implementation", implementation, "--python-version", version,
+        "--dest", str(dest), *requirements,
+    ]
+    _logger.info("downloading Glue dependency wheels: %s", " ".join(requirements))
+    result = subprocess.run(command, capture_output=True, text=True, timeout=600)
+    if result.returncode != 0:
+        raise RuntimeError(
+            f"pip could not download the Glue dependency wheels {requirements}: "
+            f"{(result.stderr or result.stdout).strip()[-2000:]}"
+        )
+
+
+def wheel_requirement(filename: str) -> str:
+    """`rpds_py-2026.9.1-cp311-...whl` -> `rpds_py==2026.9.1` (the pin that wheel satisfies)."""
+    distribution, version = filename.split("-")[:2]
+    return f"{distribution}=={version}"
+
+
+def glue_dependency_wheels(
+    cache_dir: Path, downloader: WheelDownloader = pip_download_for_glue
+) -> list[Path]:
+    """The files of GLUE_DEPENDENCY_WHEELS, downloading the ones not cached yet. Raises when
+    the download does not give exactly the locked file names (a new release, another tag)."""
+    folder = cache_dir / "glue-wheels"
+    missing = [name for name in GLUE_DEPENDENCY_WHEELS if not (folder / name).is_file()]
+    if missing:
+        folder.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix="wheels-", dir=folder))
+        try:
+            downloader([wheel_requirement(name) for name in missing], staging)
+            got = sorted(p.name for p in staging.iterdir())
+            if got != sorted(missing):
+                raise RuntimeError(
+                    f"the Glue dependency download gave {got}, not the locked {sorted(missing)}:"
+                    " update infra_gen.config.GLUE_DEPENDENCY_WHEELS"
+                )
+            for name in missing:
+                os.replace(staging / name, folder / name)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+    return [folder / name for name in GLUE_DEPENDENCY_WHEELS]
+
+
 def copy_glue_script(job: str, root: Path, out_dir: Path) -> Path:
     source = root / "glue_jobs" / f"{job}.py"
     if not source.is_file():
@@ -280,9 +343,11 @@ def package_all(
     out_dir: Path | None = None,
     cache_dir: Path | None = None,
     installer: DepsInstaller = pip_install_for_lambda,
+    downloader: WheelDownloader = pip_download_for_glue,
 ) -> Artifacts:
     """Build every artifact; keys are `lambda/<fn>-<hash>.zip`,
-    `packages/<hash>/datalake-<v>-py3-none-any.whl` and `glue/<job>-<hash>.py`."""
+    `packages/<hash>/datalake-<v>-py3-none-any.whl`, `packages/glue-deps/<wheel>` and
+    `glue/<job>-<hash>.py`."""
     root = root or repo_root()
     out_dir = out_dir or root / "build" / "artifacts"
     cache_dir = cache_dir or root / ".cache"
@@ -296,6 +361,10 @@ def package_all(
     ]
     wheel = build_wheel(root, version, requirements, out_dir)
     items.append(_artifact("wheel", wheel, WHEEL_PARAMETER, "packages/{hash}/" + wheel.name))
+    items += [
+        _artifact(path.name, path, "", GLUE_DEPENDENCY_PREFIX + path.name)
+        for path in glue_dependency_wheels(cache_dir, downloader)
+    ]
     items += [
         _artifact(job, copy_glue_script(job, root, out_dir), parameter, f"glue/{job}-{{hash}}.py")
         for job, parameter in GLUE_SCRIPTS.items()

@@ -1,7 +1,7 @@
 """Event time: parse the envelope's ISO 8601 `timestamp`, fall back to arrival time, format UTC.
 
-Our own parser, not `datetime.fromisoformat`: Python 3.10 (AWS Glue 4.0) does not accept `Z`
-there, and the rules must be the same in the Lambda (3.11) and in Glue.
+Our own parser, not `datetime.fromisoformat`: Python 3.10 does not accept `Z` there (the package
+still declares >=3.10), and the rules must be the same in the Lambda and in Glue (both 3.11).
 """
 
 from __future__ import annotations

@@ -31,6 +31,8 @@ from datalake.transforms.schemas import (
 _logger = logging.getLogger(__name__)
 
 MAX_RECORDS_PER_FILE = 1_000_000
+# The column a Glue read adds with each line's object (`attachFilename`); see conform_raw.
+RAW_FILE_COLUMN = "raw_file"
 
 
 def join_path(base: str, name: str) -> str:
@@ -58,12 +60,21 @@ def read_raw(spark: SparkSession, raw_path: str) -> DataFrame:
 
 def conform_raw(frame: DataFrame) -> DataFrame:
     """RAW_SCHEMA columns (missing ones null, all strings) plus `raw_file`, from a frame whose
-    schema was inferred (a Glue DynamicFrame's), keeping `input_file_name()` lineage."""
+    schema was inferred: a Glue DynamicFrame's, read with the S3 connection option
+    `attachFilename` = RAW_FILE_COLUMN. That column is the only lineage: on AWS Glue
+    `input_file_name()` is an empty string for DynamicFrame reads, so every raw_key would be
+    lost (and dedup against the processed zone would never recognise a re-read line)."""
+    if frame.columns and RAW_FILE_COLUMN not in frame.columns:
+        raise ValueError(
+            f"the raw frame has no {RAW_FILE_COLUMN!r} column: read it with the S3 connection "
+            f"option attachFilename={RAW_FILE_COLUMN!r} (input_file_name() is empty on Glue)"
+        )
     columns = [
         (F.col(f.name) if f.name in frame.columns else F.lit(None)).cast("string").alias(f.name)
         for f in RAW_SCHEMA.fields
     ]
-    raw_file = F.col("raw_file") if "raw_file" in frame.columns else F.input_file_name()
+    # No columns at all: nothing new was read (an empty DynamicFrame has no schema).
+    raw_file = F.col(RAW_FILE_COLUMN) if frame.columns else F.lit(None).cast("string")
     return frame.select(*columns, raw_file.alias("raw_file"))
 
 

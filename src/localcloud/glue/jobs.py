@@ -14,6 +14,16 @@ FINAL_STATES = ("SUCCEEDED", "FAILED", "TIMEOUT", "STOPPED", "ERROR")
 DEFAULT_TIMEOUT_MINUTES = 2880  # Glue's default job timeout (48 hours)
 # Arguments the runner consumes itself rather than the script (it still sees them in argv).
 BOOKMARK_OPTIONS = ("job-bookmark-enable", "job-bookmark-disable", "job-bookmark-pause")
+# The AWS Glue versions whose runtime this one matches: Spark 3.5, Python 3.11, Java 17.
+LOCAL_GLUE_VERSIONS = ("5.0", "5.1")
+# A job created without GlueVersion gets AWS's current default (5.1 per "AWS Glue versions").
+DEFAULT_GLUE_VERSION = "5.1"
+# Runtimes of the versions AWS still runs that the local one does not match (for the message).
+_OTHER_RUNTIMES = {
+    "4.0": "Spark 3.3, Python 3.10, Java 8",
+    "3.0": "Spark 3.1, Python 3.7, Java 8",
+    "2.0": "Spark 2.4, Python 3.7, Java 8",
+}
 
 
 def new_run_id() -> str:
@@ -39,6 +49,21 @@ def merge_arguments(
             f"--job-bookmark-option {option!r}: must be one of {', '.join(BOOKMARK_OPTIONS)}"
         )
     return merged
+
+
+def glue_version_problem(version: str | None) -> str | None:
+    """Why the local runtime cannot stand in for `version` (None when it can): a run of another
+    version here would not show how the script behaves on AWS."""
+    version = version or DEFAULT_GLUE_VERSION
+    if version in LOCAL_GLUE_VERSIONS:
+        return None
+    runtime = _OTHER_RUNTIMES.get(version, "a runtime the local one does not emulate")
+    return (
+        f"GlueVersion {version} is not run by the local Glue runtime: AWS Glue {version} is "
+        f"{runtime}, the local runtime is Spark 3.5, Python 3.11, Java 17 (AWS Glue "
+        f"{' / '.join(LOCAL_GLUE_VERSIONS)}). Set the job's GlueVersion to "
+        f"{LOCAL_GLUE_VERSIONS[-1]} or {LOCAL_GLUE_VERSIONS[0]}."
+    )
 
 
 def script_argv(job_name: str, run_id: str, merged: dict[str, str]) -> list[str]:

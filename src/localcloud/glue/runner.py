@@ -23,8 +23,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
-from localcloud.glue import telemetry
-from localcloud.glue.jobs import JobRun, script_argv
+from localcloud.glue import python_modules, telemetry
+from localcloud.glue.jobs import JobRun, glue_version_problem, script_argv
 from localcloud.glue.spark_events import read_task_counts
 from localcloud.glue.spark_submit import SHIM_PARENT, SparkSettings, build_command
 from localcloud.glue.warm import WarmDriver, WarmPool, start_pumps
@@ -138,18 +138,22 @@ class JobRunner:
         self, request: RunRequest, work: Path, err: telemetry.LogStream, metrics: bool
     ) -> _Launch:
         service, run, args = self._service, request.run, request.merged_arguments
+        problem = glue_version_problem(request.job.get("GlueVersion"))
+        if problem:
+            raise RunFailed(problem)
         s3 = service.cloud.client("s3")
         location = (request.job.get("Command") or {}).get("ScriptLocation")
         if not location:
             raise RunFailed(f"Job {run.job_name} has no Command.ScriptLocation")
         script = _download(s3, location, work)
+        modules = _install_modules(s3, args, work, Path(service.work_dir) / "python-modules")
         py_files = [
             str(_download(s3, uri, work / "py-files", as_zip=True))
             for uri in python_file_uris(args, err.write)
         ]
         state_path = work / "bookmark-state.json"
         state_path.write_text(json.dumps(service.bookmarks.sources(run.job_name)))
-        env = self._driver_env()
+        env = self._driver_env(modules)
         run_env = {
             STATE_ENV: str(state_path),
             COMMIT_ENV: str(work / "bookmark-commit.json"),
@@ -168,12 +172,14 @@ class JobRunner:
             py_files=py_files,
             conf=_event_log_conf(events_dir) if events_dir else None,
         )
-        return _Launch(command, env, run_env, str(script), script_args, py_files, events_dir)
+        return _Launch(command, env, run_env, str(script), script_args, py_files, events_dir,
+                       [str(modules)] if modules else [])
 
-    def _driver_env(self) -> dict[str, str]:
+    def _driver_env(self, modules: Path | None = None) -> dict[str, str]:
         env = self._service.cloud.config.child_env()
         env["PYTHONPATH"] = os.pathsep.join(
-            [str(SHIM_PARENT)] + [p for p in [env.get("PYTHONPATH")] if p]
+            [str(SHIM_PARENT)] + ([str(modules)] if modules else [])
+            + [p for p in [env.get("PYTHONPATH")] if p]
         )
         env.pop("SPARK_HOME", None)  # the pyspark package's own Spark, always
         return env
@@ -217,6 +223,7 @@ class JobRunner:
             driver.hand_over({
                 "script": launch.script, "args": launch.script_args, "env": launch.run_env,
                 "py_files": launch.py_files, "cwd": str(work),
+                "python_path": launch.python_path,
             })
         else:
             _logger.info("job run %s: %s", run.run_id, " ".join(launch.command[:4]))
@@ -289,6 +296,7 @@ class _Launch:
     script_args: list[str]
     py_files: list[str]
     events_dir: Path | None
+    python_path: list[str]  # the installed --additional-python-modules (warm: driver only)
 
 
 def _signature(spark: SparkSettings, endpoint: str) -> tuple:
@@ -307,22 +315,46 @@ def _event_log_conf(folder: Path) -> dict[str, str]:
 
 
 def python_file_uris(args: dict[str, str], warn) -> list[str]:
-    """S3 URIs of the Python files a run needs: `--extra-py-files`, plus the S3 wheels of
-    `--additional-python-modules` (Glue pip-installs those; here they are shipped the same way
-    as py-files; PyPI names cannot be installed per run and are reported through `warn`)."""
+    """S3 URIs of the Python files a run ships with --py-files: `--extra-py-files`, plus the
+    pure S3 wheels of `--additional-python-modules` (also pip-installed, `_install_modules`;
+    as py-files executors of a warm driver import them too). A compiled wheel is not shipped:
+    it cannot be imported from a zip and would hide the installed copy. PyPI names cannot be
+    installed per run and are reported through `warn`."""
     uris: list[str] = []
     for uri in args.get("--extra-py-files", "").split(","):
         if uri.strip() and uri.strip() not in uris:
             uris.append(uri.strip())
+    for item in python_modules.module_wheels(args):
+        if python_modules.is_pure(item) and item not in uris:
+            uris.append(item)
     for item in args.get("--additional-python-modules", "").split(","):
         item = item.strip()
-        if item.startswith("s3://") and item.endswith(".whl"):
-            if item not in uris:
-                uris.append(item)
-        elif item:
+        if item and not item.startswith("s3://"):
             warn(f"--additional-python-modules {item}: not installed locally (the local "
                  "runner uses the packages of its own Python environment)")
     return uris
+
+
+def _install_modules(s3, args: dict[str, str], work: Path, cache: Path) -> Path | None:
+    """Glue's start-up step for `--additional-python-modules`: fetch each S3 wheel and
+    pip-install them with `--python-modules-installer-option` (the folder goes on the job's
+    PYTHONPATH). A missing wheel or an unresolvable dependency fails the run. Installs are kept
+    under `cache` by the wheels' content and the options, so an unchanged job does not pay pip
+    again; the wheels are still fetched every run."""
+    uris = python_modules.module_wheels(args)
+    if not uris:
+        return None
+    wheels = []
+    for uri in uris:
+        try:
+            wheels.append(_download(s3, uri, work / "python-modules-wheels"))
+        except RunFailed as error:
+            raise RunFailed(f"Installation of Python modules failed: {error}") from None
+    try:
+        return python_modules.install_cached(
+            wheels, args.get("--python-modules-installer-option", ""), cache)
+    except python_modules.ModulesFailed as error:
+        raise RunFailed(str(error)) from None
 
 
 def _follow(path: Path, sinks: list[telemetry.LogStream], tail: collections.deque,

@@ -51,7 +51,7 @@ def make_job(clients, scripts_bucket):
             Name=name, Role="arn:aws:iam::123456789012:role/glue",
             Command={"Name": "glueetl", "ScriptLocation": f"s3://{scripts_bucket}/{key}",
                      "PythonVersion": "3"},
-            DefaultArguments=default_arguments or {}, GlueVersion="4.0", **kwargs,
+            DefaultArguments=default_arguments or {}, **{"GlueVersion": "5.1", **kwargs},
         )
         return name
 

@@ -126,6 +126,10 @@ def test_success_with_merged_arguments_py_files_logs_metrics_events(
         Bucket=scripts_bucket, Prefix=f"{unique}/out/")["Contents"]]
     assert any(k.endswith(".parquet") for k in keys)
     assert [r["Id"] for r in glue.get_job_runs(JobName=job)["JobRuns"]] == [run_id]
+    # The final event follows the final state (after the run's metrics): wait for it.
+    deadline = time.time() + 30
+    while len(state_events[job]) < 3 and time.time() < deadline:
+        time.sleep(0.2)
     assert [e["detail"]["state"] for e in state_events[job]] == [
         "STARTING", "RUNNING", "SUCCEEDED"]
     dims = [{"Name": "JobName", "Value": job}]
@@ -170,6 +174,60 @@ def test_missing_script_fails_with_its_location(clients, unique, wait_for_run):
     run = wait_for_run(glue, job, glue.start_job_run(JobName=job)["JobRunId"], timeout=30)
     assert run["JobRunState"] == "FAILED"
     assert run["ErrorMessage"].startswith("Cannot download s3://nope-bucket/x.py")
+
+
+def test_a_glue_4_job_is_refused_with_the_version_and_why(clients, make_job, unique,
+                                                          wait_for_run):
+    job = make_job(unique, SLEEPING_SCRIPT, GlueVersion="4.0")
+    glue = clients["glue"]
+    run = wait_for_run(glue, job, glue.start_job_run(JobName=job)["JobRunId"], timeout=30)
+    assert run["JobRunState"] == "FAILED"
+    assert run["ErrorMessage"].startswith(
+        "GlueVersion 4.0 is not run by the local Glue runtime: AWS Glue 4.0 is Spark 3.3, "
+        "Python 3.10, Java 8")
+
+
+def _installable_wheel(module: str, requires: str) -> bytes:
+    """A minimal valid wheel of `module` 1.0 that depends on `requires`."""
+    info = f"{module}-1.0.dist-info"
+    files = {
+        f"{module}.py": "VALUE = 1\n",
+        f"{info}/METADATA": f"Metadata-Version: 2.1\nName: {module}\nVersion: 1.0\n"
+                            f"Requires-Dist: {requires}\n",
+        f"{info}/WHEEL": "Wheel-Version: 1.0\nGenerator: test\nRoot-Is-Purelib: true\n"
+                         "Tag: py3-none-any\n",
+    }
+    files[f"{info}/RECORD"] = "".join(f"{name},,\n" for name in files) + f"{info}/RECORD,,\n"
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as wheel:
+        for name, text in files.items():
+            wheel.writestr(name, text)
+    return buffer.getvalue()
+
+
+def test_a_missing_or_unresolvable_python_module_wheel_fails_the_run(
+        clients, make_job, scripts_bucket, unique, wait_for_run):
+    """As on Glue with --no-index: every wheel must be in S3 and together they must resolve."""
+    s3, glue = clients["s3"], clients["glue"]
+    module = "mod_" + unique.replace("-", "_")
+    wheel = f"s3://{scripts_bucket}/{unique}/{module}-1.0-py3-none-any.whl"
+    s3.put_object(Bucket=scripts_bucket, Key=f"{unique}/{module}-1.0-py3-none-any.whl",
+                  Body=_installable_wheel(module, "attrs==26.1.0"))
+    missing = f"s3://{scripts_bucket}/{unique}/attrs-26.1.0-py3-none-any.whl"
+    job = make_job(unique, SLEEPING_SCRIPT, {
+        "--additional-python-modules": f"{wheel},{missing}",
+        "--python-modules-installer-option": "--no-index",
+    })
+    run = wait_for_run(glue, job, glue.start_job_run(JobName=job)["JobRunId"], timeout=60)
+    assert run["JobRunState"] == "FAILED"
+    assert run["ErrorMessage"].startswith(
+        f"Installation of Python modules failed: Cannot download {missing}")
+    # The dependency's wheel left out: pip, with no index, cannot resolve it.
+    run_id = glue.start_job_run(JobName=job, Arguments={"--additional-python-modules": wheel})
+    run = wait_for_run(glue, job, run_id["JobRunId"], timeout=120)
+    assert run["JobRunState"] == "FAILED"
+    assert run["ErrorMessage"].startswith("Installation of Python modules failed")
+    assert "attrs==26.1.0" in run["ErrorMessage"], run["ErrorMessage"]
 
 
 def test_timeout_kills_the_run(clients, make_job, unique, job_services, wait_for_run):

@@ -119,7 +119,7 @@ def test_generated_template_deploys_redeploys_and_destroys(
     bucket = artifacts["ArtifactsBucketName"]
     assert job["Command"]["ScriptLocation"] == f"s3://{bucket}/glue/raw_to_processed.py"
     assert job["DefaultArguments"]["--job-bookmark-option"] == "job-bookmark-enable"
-    assert job["GlueVersion"] == "4.0" and job["NumberOfWorkers"] == 2
+    assert job["GlueVersion"] == "5.1" and job["NumberOfWorkers"] == 2
 
     group = stacks.client("athena").get_work_group(WorkGroup=outputs["WorkGroupName"])
     location = group["WorkGroup"]["Configuration"]["ResultConfiguration"]["OutputLocation"]

@@ -67,7 +67,7 @@ def lake(local_cloud):
         c["glue"].create_job(
             Name=jobs[kind],
             Role=ROLE,
-            GlueVersion="4.0",
+            GlueVersion="5.1",
             Command={
                 "Name": "glueetl",
                 "PythonVersion": "3",

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import sys
 import uuid
+from datetime import timezone
 from pathlib import Path
 
 import pytest
@@ -60,9 +61,12 @@ def test_bookmarked_runs_are_incremental_and_never_duplicate(
     monkeypatch.setattr(sys, "argv", argv)  # GlueContext reads the bookmark option there
     job = glue_scripts["raw_to_processed"]
 
+    uploaded: dict[str, str] = {}
+
     def upload(batch):
         for key, text in raw_objects(batch).items():
             s3.put_object(Bucket=raw, Key=key, Body=text.encode())
+            uploaded[key] = text
 
     upload(early)
     first = job.main(argv)
@@ -86,3 +90,45 @@ def test_bookmarked_runs_are_incremental_and_never_duplicate(
     valid = sum(1 for e in events if e.kind == "valid")
     assert rows.count() == valid
     assert rows.select("source", "event_id").distinct().count() == valid
+    # Lineage from Glue's attachFilename column: each row names the raw object it came from
+    # (its source, arrival time and request are in the key).
+    lineage = rows.select("source", "received_at", "raw_key").collect()
+    assert {r["raw_key"] for r in lineage} <= set(uploaded)
+    for row in lineage:
+        stamp = row["received_at"].astimezone(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+        assert row["raw_key"].startswith(f"{row['source']}/"), row
+        assert f"/{stamp}-" in row["raw_key"], row
+
+def test_dynamic_frame_reads_name_files_only_through_attach_filename(
+    spark, endpoint, local_awsglue,
+):
+    """As on AWS Glue: `input_file_name()` is empty on a DynamicFrame read from S3, and the
+    connection option `attachFilename` adds the object's full s3:// path under the given name."""
+    from awsglue.context import GlueContext
+    from pyspark.sql import functions as F
+
+    from datalake.spark import apply_runtime_conf
+
+    apply_runtime_conf(spark, endpoint)
+    s3 = aws.client("s3", "local")
+    bucket = f"attach-{uuid.uuid4().hex[:8]}"
+    s3.create_bucket(Bucket=bucket)
+    for key in ("in/x=1/a.json", "in/deep/b c.json"):
+        s3.put_object(Bucket=bucket, Key=key, Body=b'{"n": 1}\n')
+    context = GlueContext(spark.sparkContext)
+    frame = context.create_dynamic_frame.from_options(
+        connection_type="s3", format="json",
+        connection_options={"paths": [f"s3://{bucket}/in/"], "recurse": True,
+                            "attachFilename": "source_file"},
+    ).toDF()
+    rows = frame.select("n", "source_file", F.input_file_name().alias("spark_name")).collect()
+    assert sorted((r["n"], r["source_file"], r["spark_name"]) for r in rows) == [
+        (1, f"s3://{bucket}/in/deep/b c.json", ""),
+        (1, f"s3://{bucket}/in/x=1/a.json", ""),
+    ]
+    plain = context.create_dynamic_frame.from_options(
+        connection_type="s3", format="json",
+        connection_options={"paths": [f"s3://{bucket}/in/"], "recurse": True},
+    ).toDF()
+    assert plain.columns == ["n"]
+    assert {r[0] for r in plain.select(F.input_file_name()).collect()} == {""}

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from datalake.deploy import package
+from infra_gen.config import GLUE_DEPENDENCY_WHEELS
 
 
 @pytest.fixture
@@ -49,12 +50,28 @@ class FakeInstaller:
         (target / "bin" / "tool").write_text("#!/bin/sh\n")
 
 
-def _build(repo: Path, out: str, installer=None) -> package.Artifacts:
+class FakeDownloader:
+    """Stands in for `pip download`: writes the locked wheel file each pin resolves to."""
+
+    def __init__(self, skip: str = "") -> None:
+        self.calls: list[list[str]] = []
+        self.skip = skip
+
+    def __call__(self, requirements: list[str], dest: Path) -> None:
+        self.calls.append(list(requirements))
+        for req in requirements:
+            name = next(w for w in GLUE_DEPENDENCY_WHEELS if package.wheel_requirement(w) == req)
+            if name != self.skip:
+                (dest / name).write_bytes(b"wheel " + name.encode())
+
+
+def _build(repo: Path, out: str, installer=None, downloader=None) -> package.Artifacts:
     return package.package_all(
         root=repo,
         out_dir=repo / out,
         cache_dir=repo / ".cache",
         installer=installer or FakeInstaller(),
+        downloader=downloader or FakeDownloader(),
     )
 
 
@@ -198,3 +215,59 @@ def test_pip_failure_is_reported(monkeypatch, tmp_path):
 def test_duplicate_zip_entries_are_refused(tmp_path):
     with pytest.raises(ValueError, match="duplicate entry 'a.py'"):
         package.write_zip(tmp_path / "x.zip", [("a.py", b"1"), ("a.py", b"2")])
+
+
+def test_glue_dependency_wheels_are_packaged_under_fixed_keys(repo):
+    downloader = FakeDownloader()
+    artifacts = _build(repo, "out", downloader=downloader)
+    assert [a.key for a in artifacts.glue_wheels] == [
+        "packages/glue-deps/attrs-26.1.0-py3-none-any.whl",
+        "packages/glue-deps/jsonschema-4.26.0-py3-none-any.whl",
+        "packages/glue-deps/jsonschema_specifications-2025.9.1-py3-none-any.whl",
+        "packages/glue-deps/referencing-0.37.0-py3-none-any.whl",
+        "packages/glue-deps/rpds_py-2026.9.1-cp311-cp311-manylinux_2_17_x86_64"
+        ".manylinux2014_x86_64.whl",
+        "packages/glue-deps/typing_extensions-4.16.0-py3-none-any.whl",
+    ]
+    assert downloader.calls == [[
+        "attrs==26.1.0", "jsonschema==4.26.0", "jsonschema_specifications==2025.9.1",
+        "referencing==0.37.0", "rpds_py==2026.9.1", "typing_extensions==4.16.0",
+    ]]
+    # Not template parameters: the template names these keys itself.
+    assert not any(key.startswith("packages/glue-deps/") for key in artifacts.parameters.values())
+    again = FakeDownloader()
+    _build(repo, "out2", downloader=again)
+    assert again.calls == []  # cached
+
+
+def test_a_download_that_misses_a_locked_wheel_is_an_error(repo):
+    with pytest.raises(RuntimeError, match="update infra_gen.config.GLUE_DEPENDENCY_WHEELS"):
+        _build(repo, "out", downloader=FakeDownloader(skip=GLUE_DEPENDENCY_WHEELS[0]))
+
+
+def test_pip_download_asks_for_glue_5_wheels_without_dependencies(monkeypatch, tmp_path):
+    seen = {}
+
+    def fake_run(command, **kwargs):
+        seen["command"] = command
+        return type("Done", (), {"returncode": 0, "stdout": "", "stderr": ""})()
+
+    monkeypatch.setattr(package.subprocess, "run", fake_run)
+    package.pip_download_for_glue(["rpds_py==2026.9.1"], tmp_path)
+    command = seen["command"]
+    assert command[command.index("--platform") + 1] == "manylinux2014_x86_64"
+    assert command[command.index("--python-version") + 1] == "3.11"
+    assert "--no-deps" in command and "--only-binary=:all:" in command
+    assert command[-1] == "rpds_py==2026.9.1"
+
+
+def test_locked_glue_wheels_match_the_pins_and_this_environment():
+    """The lock follows pyproject's jsonschema pin and the versions the venv (decision 001)
+    resolved, so Glue runs what the tests ran."""
+    from importlib.metadata import version
+
+    locked = dict(package.wheel_requirement(w).split("==") for w in GLUE_DEPENDENCY_WHEELS)
+    _, requirements = package.read_project(package.repo_root())
+    assert f"jsonschema=={locked['jsonschema']}" in requirements
+    for distribution, pinned in locked.items():
+        assert version(distribution.replace("_", "-")) == pinned, distribution

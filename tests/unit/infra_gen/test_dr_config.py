@@ -54,7 +54,7 @@ def test_with_params_sets_defaults():
 def test_glue_parameters_allow_only_what_can_run_the_jobs(view):
     # Glue 3.0 runs Python 3.7 (the package needs 3.10+); G.025X is for streaming jobs only.
     parameters = view.template["Parameters"]
-    assert parameters["GlueVersion"]["AllowedValues"] == ["5.1", "5.0", "4.0"]
+    assert parameters["GlueVersion"]["AllowedValues"] == ["5.1", "5.0"]
     assert parameters["GlueWorkerType"]["AllowedValues"] == ["G.1X", "G.2X", "G.4X", "G.8X"]
     for params in ({"GlueVersion": "3.0"}, {"GlueWorkerType": "G.025X"}):
         with pytest.raises(ValueError, match="is not one of"):

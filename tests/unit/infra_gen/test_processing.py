@@ -35,6 +35,18 @@ def test_jobs_run_the_uploaded_script_on_glue_4_g1x_x2(view, logical_id, name, s
     assert job["Role"] == {"Fn::GetAtt": ["GlueJobRole", "Arn"]}
     args = _subs(job["DefaultArguments"])
     assert args["--extra-py-files"] == WHEEL
+    # Every wheel pip needs is in the artifacts bucket, and pip may not look anywhere else.
+    deps = "s3://${ArtifactsBucketName}/packages/glue-deps/"
+    assert args["--additional-python-modules"].split(",") == [
+        WHEEL,
+        deps + "attrs-26.1.0-py3-none-any.whl",
+        deps + "jsonschema-4.26.0-py3-none-any.whl",
+        deps + "jsonschema_specifications-2025.9.1-py3-none-any.whl",
+        deps + "referencing-0.37.0-py3-none-any.whl",
+        deps + "rpds_py-2026.9.1-cp311-cp311-manylinux_2_17_x86_64.manylinux2014_x86_64.whl",
+        deps + "typing_extensions-4.16.0-py3-none-any.whl",
+    ]
+    assert args["--python-modules-installer-option"] == "--no-index"
     assert args["--continuous-log-logGroup"] == "/aws-glue/jobs/${AWS::StackName}-" + name
 
 

@@ -129,7 +129,7 @@ def test_user_parameters_have_the_seed_defaults(view):
     params = view.template["Parameters"]
     expected = {
         "ApiAuthMode": "API_KEY",
-        "GlueVersion": "4.0",
+        "GlueVersion": "5.1",
         "GlueWorkerType": "G.1X",
         "GlueNumberOfWorkers": "2",
         "LogRetentionDays": "30",
@@ -143,6 +143,9 @@ def test_user_parameters_have_the_seed_defaults(view):
     }
     assert {k: params[k]["Default"] for k in expected} == expected
     assert params["ApiAuthMode"]["AllowedValues"] == ["API_KEY", "IAM"]
+    # Glue 5.x only: the local runtime (Spark 3.5, Python 3.11, Java 17) matches it, not 4.0.
+    assert params["GlueVersion"]["AllowedValues"] == ["5.1", "5.0"]
+    assert params["GlueWorkerType"]["AllowedValues"] == ["G.1X", "G.2X", "G.4X", "G.8X"]
     assert int(params["AthenaBytesScannedCutoff"]["MinValue"]) == 10 * 1024 * 1024
 
 

@@ -3,7 +3,14 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from localcloud.glue.errors import ConcurrentRunsExceeded, EntityNotFound, InvalidInput
-from localcloud.glue.jobs import JobRun, JobRuns, merge_arguments, new_run_id, script_argv
+from localcloud.glue.jobs import (
+    JobRun,
+    JobRuns,
+    glue_version_problem,
+    merge_arguments,
+    new_run_id,
+    script_argv,
+)
 
 T0 = datetime(2026, 11, 25, 10, 0, tzinfo=timezone.utc)
 
@@ -85,3 +92,14 @@ def test_a_stopping_run_does_not_go_back_to_running():
     assert not runs.set_state(run, "RUNNING", T0)
     assert runs.set_state(run, "STOPPED", T0 + timedelta(seconds=1))
     assert run.state == "STOPPED"
+
+
+def test_only_the_glue_versions_the_local_runtime_matches_are_run():
+    assert glue_version_problem("5.1") is None
+    assert glue_version_problem("5.0") is None
+    assert glue_version_problem(None) is None  # AWS's default for a job without one: 5.1
+    problem = glue_version_problem("4.0")
+    assert problem.startswith("GlueVersion 4.0 is not run by the local Glue runtime")
+    assert "Spark 3.3, Python 3.10, Java 8" in problem and "Spark 3.5, Python 3.11" in problem
+    assert "Set the job's GlueVersion to 5.1 or 5.0" in problem
+    assert "GlueVersion 9.9 is not run" in glue_version_problem("9.9")

@@ -26,14 +26,33 @@ def test_error_message_is_the_last_exception_line_without_module_path():
     assert error_message_from(["killed"], 137) == "Command failed with exit code 137"
 
 
-def test_python_files_from_extra_py_files_and_s3_wheels_only():
+def test_python_files_from_extra_py_files_and_pure_s3_wheels_only():
     warnings = []
+    native = "s3://a/rpds_py-1-cp311-cp311-manylinux_2_17_x86_64.whl"
     uris = python_file_uris({
-        "--extra-py-files": "s3://a/pkg.whl, s3://a/util.zip",
-        "--additional-python-modules": "s3://a/pkg.whl,s3://a/other.whl,pandas==2.0",
+        "--extra-py-files": "s3://a/pkg-1-py3-none-any.whl, s3://a/util.zip",
+        "--additional-python-modules":
+            f"s3://a/pkg-1-py3-none-any.whl,s3://a/other-2-py3-none-any.whl,{native},pandas==2.0",
     }, warnings.append)
-    assert uris == ["s3://a/pkg.whl", "s3://a/util.zip", "s3://a/other.whl"]
+    # A compiled wheel cannot be imported from a zip: it is only pip-installed.
+    assert uris == ["s3://a/pkg-1-py3-none-any.whl", "s3://a/util.zip",
+                    "s3://a/other-2-py3-none-any.whl"]
     assert len(warnings) == 1 and "pandas==2.0" in warnings[0]
+
+
+def test_additional_python_modules_are_pip_installed_with_the_job_s_options(tmp_path):
+    from localcloud.glue import python_modules
+
+    args = {"--additional-python-modules": "s3://a/x-1-py3-none-any.whl, pandas==2.0,"
+                                           "s3://a/x-1-py3-none-any.whl,s3://a/y.whl"}
+    assert python_modules.module_wheels(args) == ["s3://a/x-1-py3-none-any.whl", "s3://a/y.whl"]
+    command = python_modules.pip_command([tmp_path / "x.whl"], "--no-index --upgrade",
+                                         tmp_path / "t")
+    assert command[1:4] == ["-m", "pip", "install"]
+    # --isolated: this machine's pip config (find-links, extra indexes) must not help.
+    assert "--isolated" in command
+    assert command[command.index("--target") + 1] == str(tmp_path / "t")
+    assert command[-3:] == ["--no-index", "--upgrade", str(tmp_path / "x.whl")]
 
 
 def test_spark_submit_command_for_jars_and_for_maven(tmp_path):

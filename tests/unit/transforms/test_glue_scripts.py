@@ -66,3 +66,34 @@ def test_processed_to_curated_quarantine_path_defaults_beside_processed():
     given = job.parse_arguments(["x", "--processed_path", "/l/p/", "--curated_path", "/l/c/",
                                  "--quarantine_path", "/l/q/"])
     assert given["quarantine_path"] == "/l/q/"
+
+
+@pytest.mark.spark
+def test_raw_to_processed_asks_glue_for_each_line_s_file(spark):
+    """On AWS Glue `input_file_name()` is empty for DynamicFrame reads: the script must ask the
+    S3 reader for the file column (`attachFilename`), which becomes raw_file."""
+    job = _load("raw_to_processed")
+    calls = []
+
+    class Frame:
+        def toDF(self):
+            return spark.createDataFrame(
+                [("i-1", "r", "2026-11-25T10:00:00Z", "{}", "s3://raw/iot/x.json")],
+                "ingest_id string, request_id string, received_at string, body string, "
+                "raw_file string",
+            )
+
+    class Reader:
+        def from_options(self, **kwargs):
+            calls.append(kwargs)
+            return Frame()
+
+    context = type("GlueContext", (), {"create_dynamic_frame": Reader()})()
+    raw = job.extract_with_glue(context, "s3://raw/")
+    assert calls == [{
+        "connection_type": "s3", "format": "json",
+        "connection_options": {"paths": ["s3://raw/"], "recurse": True,
+                               "attachFilename": "raw_file"},
+        "transformation_ctx": "raw_events",
+    }]
+    assert raw.first()["raw_file"] == "s3://raw/iot/x.json"

@@ -91,3 +91,31 @@ def test_curated_rerun_replaces_recomputed_partitions_only(spark, tmp_path):
     assert sorted(r for r in after if not in_partition(r)) == sorted(
         r for r in before if not in_partition(r)
     )
+
+
+def test_conform_raw_takes_lineage_from_the_attached_file_column_only(spark):
+    key = "iot/year=2026/month=11/day=25/10-00-00-000000-req1.json"
+    inferred = spark.createDataFrame(
+        [("i-1", "req1", "2026-11-25T10:00:00.000000Z", '{"a": 1}', f"s3://raw-b/{key}", 7)],
+        "ingest_id string, request_id string, received_at string, body string, "
+        "raw_file string, extra long",
+    )
+    conformed = jobs.conform_raw(inferred)
+    assert conformed.columns == ["ingest_id", "request_id", "received_at", "body", "raw_file"]
+    assert conformed.first()["raw_file"] == f"s3://raw-b/{key}"
+
+
+def test_conform_raw_without_the_attached_file_column_says_how_to_read(spark):
+    # A DynamicFrame read without attachFilename: on AWS Glue input_file_name() would be "".
+    inferred = spark.createDataFrame([("i-1", "{}")], "ingest_id string, body string")
+    with pytest.raises(ValueError, match="attachFilename='raw_file'"):
+        jobs.conform_raw(inferred)
+
+
+def test_conform_raw_of_an_empty_dynamic_frame_is_empty_with_every_column(spark):
+    from pyspark.sql.types import StructType
+
+    empty = spark.createDataFrame(spark.sparkContext.emptyRDD(), StructType([]))
+    conformed = jobs.conform_raw(empty)
+    assert conformed.columns == ["ingest_id", "request_id", "received_at", "body", "raw_file"]
+    assert conformed.count() == 0

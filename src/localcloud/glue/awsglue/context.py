@@ -67,7 +67,9 @@ class _Reader:
         **_kwargs: Any,
     ) -> DynamicFrame:
         """Read S3 objects (`paths`, `recurse`, `exclusions`) in `format` (json, parquet, csv);
-        with bookmarks enabled only the objects new since the last committed run."""
+        with bookmarks enabled only the objects new since the last committed run. As on Glue,
+        `input_file_name()` is "" on the result; `attachFilename` (a column name) adds each
+        row's object as `s3://bucket/key`."""
         if connection_type != "s3":
             raise ValueError(f"connection_type {connection_type!r}: only 's3' is emulated")
         paths = connection_options.get("paths")
@@ -84,16 +86,19 @@ class _Reader:
             from pyspark.sql.types import StructType
 
             frame = spark.createDataFrame(spark.sparkContext.emptyRDD(), StructType([]))
+            return DynamicFrame(frame, self._context, transformation_ctx)
+        reader = spark.read.format(_spark_format(format))
+        for key, value in (format_options or {}).items():
+            reader = reader.option(_FORMAT_OPTIONS.get(key, key), value)
+        recurse = bool(connection_options.get("recurse", False))
+        if recurse and "basePath" not in (format_options or {}):
+            frame = _read_listed(spark, reader, paths, objects)
         else:
-            reader = spark.read.format(_spark_format(format))
-            for key, value in (format_options or {}).items():
-                reader = reader.option(_FORMAT_OPTIONS.get(key, key), value)
-            recurse = bool(connection_options.get("recurse", False))
-            if recurse and "basePath" not in (format_options or {}):
-                frame = _read_listed(spark, reader, paths, objects)
-            else:
-                frame = reader.load([o.uri for o in objects])
-        return DynamicFrame(frame, self._context, transformation_ctx)
+            frame = reader.load([o.uri for o in objects])
+        frame = _attach_source(spark, frame, objects, connection_options.get("attachFilename"))
+        # Glue quirk: input_file_name() is "" on a DynamicFrame read from S3 (attachFilename is
+        # how a script gets the file).
+        return DynamicFrame(_without_file_context(frame), self._context, transformation_ctx)
 
 
     def from_catalog(
@@ -175,25 +180,44 @@ class GlueContext:
 def _read_listed(spark: Any, reader: Any, paths: list[str], objects: list) -> Any:
     """The rows of exactly `objects` (listed and bookmark-selected under `paths`), read as one
     recursive scan of `paths` that skips files older than the oldest selected one
-    (`modifiedAfter`) and keeps only the selected files by name.
+    (`modifiedAfter`); `_attach_source` then keeps only the selected files.
 
     Handing Spark every object as an explicit path costs two HEADs per object before reading
     (existence check, then listing each path); the recursive scan lists 1,000 keys a request.
     Files in the scanned window that the bookmark did not select (and side files) are read by
     schema inference too, so a JSON schema may carry their extra fields as null columns."""
-    from pyspark.sql import functions as F
-
     zone = spark.conf.get("spark.sql.session.timeZone", "UTC")
     after = _modified_after(min(o.modified_ms for o in objects), zone)
+    return reader.option("recursiveFileLookup", "true").option("modifiedAfter", after).load(paths)
+
+
+def _attach_source(spark: Any, frame: Any, objects: list, column: str | None) -> Any:
+    """Only the rows of the listed `objects`, matched by the name Spark read them under; with
+    Glue's `attachFilename` option, plus a column of that name holding each row's object as the
+    listing names it (`s3://bucket/key`, not URI-encoded)."""
+    from pyspark.sql import functions as F
+
     path_class = spark.sparkContext._jvm.org.apache.hadoop.fs.Path
     # The names as Spark reports them (Hadoop's URI encoding), without the scheme (the listing
     # says s3://, the paths may say s3a://).
-    wanted = [_without_scheme(path_class(o.uri).toUri().toString()) for o in objects]
-    frame = reader.option("recursiveFileLookup", "true").option("modifiedAfter", after)
-    frame = frame.load(paths)
-    name = F.regexp_replace(F.input_file_name(), "^[A-Za-z0-9+.-]+://", "")
-    column = "__awsglue_source_file"
-    return frame.withColumn(column, name).where(F.col(column).isin(wanted)).drop(column)
+    names = spark.createDataFrame(
+        [(_without_scheme(path_class(o.uri).toUri().toString()), o.uri) for o in objects],
+        "__awsglue_name string, __awsglue_uri string",
+    )
+    read_as = F.regexp_replace(F.input_file_name(), "^[A-Za-z0-9+.-]+://", "")
+    joined = frame.withColumn("__awsglue_read_as", read_as).join(
+        F.broadcast(names), F.col("__awsglue_read_as") == F.col("__awsglue_name"))
+    if column:
+        joined = joined.withColumn(column, F.col("__awsglue_uri"))
+    return joined.drop("__awsglue_read_as", "__awsglue_name", "__awsglue_uri")
+
+
+def _without_file_context(frame: Any) -> Any:
+    """`frame` materialized (eager local checkpoint), so that later expressions no longer run
+    inside the file scan's tasks: `input_file_name()` is then "" as on AWS Glue, where a
+    DynamicFrame is not read by Spark's file sources and the function returns an empty string
+    (the reason scripts ask for `attachFilename`)."""
+    return frame.localCheckpoint(eager=True)
 
 
 def _modified_after(oldest_ms: int, zone: str) -> str:

@@ -7,7 +7,8 @@ script's own argv and folder on sys.path, exactly as if spark-submit had started
 
 Usage: spark-submit glue_launcher.py SCRIPT [ARGS...]
    or: spark-submit glue_launcher.py --warm DIR   (make the SparkContext now, touch DIR/ready,
-       then wait for DIR/run.json: {"script", "args", "env", "py_files", "cwd"}; warm.py)
+       then wait for DIR/run.json: {"script", "args", "env", "py_files", "cwd",
+       "python_path"}; warm.py)
 """
 
 import json
@@ -24,6 +25,9 @@ def main() -> None:
         os.environ.update(request["env"])
         os.chdir(request["cwd"])
         script, args, py_files = request["script"], request["args"], request["py_files"]
+        # The run's installed --additional-python-modules (the driver's imports only: this
+        # spare's executors started before them).
+        sys.path[1:1] = request.get("python_path") or []
     else:
         script, args = sys.argv[1], sys.argv[2:]
     path = os.environ.get("LOCALCLOUD_GLUE_DRIVER_STDERR")
