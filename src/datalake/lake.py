@@ -275,8 +275,9 @@ class Lake:
             path = Path(folder) / "template.json"
             path.write_text(json.dumps(self.synth()))
             lint = Path(sys.executable).with_name("cfn-lint")
+            # from the repository root, so cfn-lint reads .cfnlintrc as `make lint` does
             result = subprocess.run([str(lint), str(path)], capture_output=True, text=True,
-                                    timeout=600)
+                                    timeout=600, cwd=PROJECT_ROOT)
         return [line for line in (result.stdout + result.stderr).splitlines() if line.strip()]
 
     def deploy(self, params: Sequence[str] = ()) -> dict[str, str]:

@@ -102,6 +102,20 @@ def _require_credentials(target: str) -> None:
     _logger.info("deploying as %s in %s", identity.get("Arn"), aws.region_name())
 
 
+def _warn_runtime_support(target: str) -> None:
+    """Say when AWS's deprecation of the functions' runtime is near or past (decision 119)."""
+    if target != "aws":
+        return
+    from datetime import datetime, timezone
+
+    from datalake.deploy.runtime_support import runtime_notice
+    from infra_gen.ingestion import LAMBDA_RUNTIME
+
+    notice = runtime_notice(LAMBDA_RUNTIME, datetime.now(timezone.utc).date())
+    if notice:
+        _logger.warning(notice)
+
+
 def run_deploy(args: argparse.Namespace) -> int:
     from datalake.deploy import DeployError, bootstrap_artifacts, package_all
     from infra_gen import to_json
@@ -109,6 +123,7 @@ def run_deploy(args: argparse.Namespace) -> int:
     stack, target = resolved_stack(args), args.target
     params, config = _checked_params(args.param)
     _require_credentials(target)
+    _warn_runtime_support(target)
     artifacts = package_all()
     parameters = {**bootstrap_artifacts(stack, artifacts, target), **params}
     body = to_json(config)
