@@ -12,6 +12,7 @@ from typing import Any
 _logger = logging.getLogger(__name__)
 
 AUTH_MODES = ("API_KEY", "IAM")
+TRACING_MODES = ("Disabled", "Enabled")
 ENCRYPTION_MODES = ("SSE_S3", "KMS")
 # Only versions whose Python (3.10+: 4.0 and later) runs the datalake package; 3.0 is 3.7.
 GLUE_VERSIONS = ("5.1", "5.0", "4.0")
@@ -95,8 +96,9 @@ class TemplateConfig:
         metadata={
             "parameter": ParameterSpec(
                 "EncryptionMode",
-                "Server-side encryption of the data buckets: SSE_S3 (AES256) or "
-                "KMS (the account's aws/s3 key)",
+                "Server-side encryption: SSE_S3 (data buckets AES256) or KMS (data "
+                "buckets with the account's aws/s3 key; the stack's own key for the "
+                "alerts topic, log groups and Glue's security configuration)",
                 allowed=ENCRYPTION_MODES,
             )
         },
@@ -258,6 +260,41 @@ class TemplateConfig:
                 "Region of the replica buckets "
                 "{stack}-{processed|curated}-replica-{AccountId}-{ReplicaRegion}",
                 pattern=r"^[a-z]{2}(-[a-z]+)+-\d$",
+            )
+        },
+    )
+    tracing: str = field(
+        default="Disabled",
+        metadata={
+            "parameter": ParameterSpec(
+                "Tracing",
+                "AWS X-Ray tracing of the API stage, both functions and the state machine: "
+                "Enabled or Disabled (X-Ray charges per trace recorded; decision 136)",
+                allowed=TRACING_MODES,
+            )
+        },
+    )
+    ingestion_reserved_concurrency: int = field(
+        default=0,
+        metadata={
+            "parameter": ParameterSpec(
+                "IngestionReservedConcurrency",
+                "Reserved concurrency of the ingestion function (0: none, the function "
+                "shares the account's unreserved pool; decision 137)",
+                kind="Number",
+                minimum=0,
+            )
+        },
+    )
+    validation_reserved_concurrency: int = field(
+        default=0,
+        metadata={
+            "parameter": ParameterSpec(
+                "ValidationReservedConcurrency",
+                "Reserved concurrency of the validation function (0: none, the function "
+                "shares the account's unreserved pool; decision 137)",
+                kind="Number",
+                minimum=0,
             )
         },
     )

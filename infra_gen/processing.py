@@ -8,6 +8,7 @@ from troposphere import GetAtt, Ref, Sub, Template
 from troposphere.glue import ExecutionProperty, Job, JobCommand
 
 from infra_gen import names
+from infra_gen.encryption import glue_security_configuration
 
 _WHEEL = Sub("s3://${ArtifactsBucketName}/${PackageWheelKey}")
 
@@ -91,5 +92,6 @@ def add_processing(template: Template) -> None:
                 Timeout=120,
                 ExecutionProperty=ExecutionProperty(MaxConcurrentRuns=1),
                 DefaultArguments=arguments,
+                SecurityConfiguration=glue_security_configuration(),
             )
         )

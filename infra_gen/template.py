@@ -15,6 +15,7 @@ from infra_gen.analytics import add_analytics
 from infra_gen.catalog import add_catalog
 from infra_gen.config import TemplateConfig
 from infra_gen.dr import add_dr
+from infra_gen.encryption import add_encryption
 from infra_gen.ingestion import add_ingestion
 from infra_gen.monitoring import add_monitoring
 from infra_gen.orchestration import add_orchestration
@@ -23,6 +24,7 @@ from infra_gen.parameters import add_parameters
 from infra_gen.processing import add_processing
 from infra_gen.security import add_security
 from infra_gen.storage import add_storage
+from infra_gen.suppressions import add_suppressions
 
 _logger = logging.getLogger(__name__)
 
@@ -45,8 +47,11 @@ RESOURCE_TYPES = (
     "AWS::Glue::Crawler",
     "AWS::Glue::Database",
     "AWS::Glue::Job",
+    "AWS::Glue::SecurityConfiguration",
     "AWS::Glue::Table",
     "AWS::IAM::Role",
+    "AWS::KMS::Alias",
+    "AWS::KMS::Key",
     "AWS::Lambda::Function",
     "AWS::Lambda::Permission",
     "AWS::Logs::LogGroup",
@@ -77,6 +82,7 @@ INTRINSICS = (
 
 _LAYERS = (
     add_storage,
+    add_encryption,
     add_security,
     add_ingestion,
     add_catalog,
@@ -97,6 +103,7 @@ def build_template(config: TemplateConfig | None = None) -> Template:
     add_parameters(template, config)
     for add_layer in _LAYERS:
         add_layer(template)
+    add_suppressions(template)
     return template
 
 

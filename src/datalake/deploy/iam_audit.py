@@ -48,6 +48,7 @@ _ARN_FORMATS = {
         "arn:{AWS::Partition}:lambda:{AWS::Region}:{AWS::AccountId}:function:{id}"
     ),
     "AWS::S3::Bucket": "arn:{AWS::Partition}:s3:::{id}",
+    "AWS::KMS::Key": "arn:{AWS::Partition}:kms:{AWS::Region}:{AWS::AccountId}:key/{id}",
 }
 
 
