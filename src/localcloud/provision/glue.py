@@ -31,20 +31,9 @@ def _catalog(props: dict[str, Any]) -> dict[str, Any]:
 # What AWS::Glue::Crawler accepts: Name, Tags and what crawler_request reads.
 CRAWLER_PROPERTIES = frozenset(
     {
-        "Name",
-        "Tags",
-        "Role",
-        "DatabaseName",
-        "Description",
-        "Targets",
-        "Schedule",
-        "Classifiers",
-        "TablePrefix",
-        "SchemaChangePolicy",
-        "RecrawlPolicy",
-        "LineageConfiguration",
-        "LakeFormationConfiguration",
-        "Configuration",
+        "Name", "Tags", "Role", "DatabaseName", "Description", "Targets", "Schedule",
+        "Classifiers", "TablePrefix", "SchemaChangePolicy", "RecrawlPolicy",
+        "LineageConfiguration", "LakeFormationConfiguration", "Configuration",
         "CrawlerSecurityConfiguration",
     }
 )
@@ -73,26 +62,10 @@ def crawler_request(props: dict[str, Any]) -> dict[str, Any]:
 # What AWS::Glue::Job accepts: Name, Tags and what job_request reads.
 JOB_PROPERTIES = frozenset(
     {
-        "Name",
-        "Tags",
-        "Role",
-        "Command",
-        "Description",
-        "LogUri",
-        "ExecutionProperty",
-        "DefaultArguments",
-        "NonOverridableArguments",
-        "Connections",
-        "MaxRetries",
-        "AllocatedCapacity",
-        "Timeout",
-        "MaxCapacity",
-        "SecurityConfiguration",
-        "NotificationProperty",
-        "GlueVersion",
-        "NumberOfWorkers",
-        "WorkerType",
-        "ExecutionClass",
+        "Name", "Tags", "Role", "Command", "Description", "LogUri", "ExecutionProperty",
+        "DefaultArguments", "NonOverridableArguments", "Connections", "MaxRetries",
+        "AllocatedCapacity", "Timeout", "MaxCapacity", "SecurityConfiguration",
+        "NotificationProperty", "GlueVersion", "NumberOfWorkers", "WorkerType", "ExecutionClass",
         "MaintenanceWindow",
     }
 )
