@@ -31,6 +31,7 @@ lint: $(STAMP)
 	@$(VENV)/bin/datalake synth --out build/template.json >/dev/null
 	@$(VENV)/bin/cfn-lint build/template.json && echo "cfn-lint: no errors, no warnings"
 	@$(VENV)/bin/datalake lint-iam build/template.json
+	@$(VENV)/bin/datalake lint-checkov build/template.json
 
 unit: $(STAMP)
 	@bash scripts/pytest_tier.sh unit

@@ -25,6 +25,7 @@ from troposphere.glue import (
 )
 
 from infra_gen import names
+from infra_gen.encryption import glue_security_configuration
 
 RAW_COLUMNS = (
     ("ingest_id", "string"),
@@ -129,6 +130,7 @@ def _lake_crawler() -> Crawler:
         Name=names.Sub(names.LAKE_CRAWLER_NAME),
         Description="Adds new partitions of raw_data and processed_data",
         Role=GetAtt(names.CRAWLER_ROLE, "Arn"),
+        CrawlerSecurityConfiguration=glue_security_configuration(),
         DatabaseName=Ref(names.DATABASE),
         Targets=Targets(
             CatalogTargets=[
@@ -156,6 +158,7 @@ def _curated_crawler() -> Crawler:
         Name=names.Sub(names.CURATED_CRAWLER_NAME),
         Description="Discovers daily_summary, hourly_metrics and source_statistics",
         Role=GetAtt(names.CRAWLER_ROLE, "Arn"),
+        CrawlerSecurityConfiguration=glue_security_configuration(),
         DatabaseName=Ref(names.DATABASE),
         Targets=Targets(S3Targets=[S3Target(Path=names.s3_uri(names.CURATED_BUCKET))]),
         SchemaChangePolicy=SchemaChangePolicy(

@@ -12,6 +12,7 @@ from typing import Any
 _logger = logging.getLogger(__name__)
 
 AUTH_MODES = ("API_KEY", "IAM")
+TRACING_MODES = ("Disabled", "Enabled")
 ENCRYPTION_MODES = ("SSE_S3", "KMS")
 # AWS Glue 5.x: Spark 3.5, Python 3.11, Java 17 -- what the local Glue runtime runs (decision
 # 132). 4.0 (Spark 3.3, Python 3.10, Java 8) is not offered: nothing tests the scripts on it.
@@ -110,8 +111,9 @@ class TemplateConfig:
         metadata={
             "parameter": ParameterSpec(
                 "EncryptionMode",
-                "Server-side encryption of the data buckets: SSE_S3 (AES256) or "
-                "KMS (the account's aws/s3 key)",
+                "Server-side encryption: SSE_S3 (data buckets AES256) or KMS (data "
+                "buckets with the account's aws/s3 key; the stack's own key for the "
+                "alerts topic, log groups and Glue's security configuration)",
                 allowed=ENCRYPTION_MODES,
             )
         },
@@ -273,6 +275,41 @@ class TemplateConfig:
                 "Region of the replica buckets "
                 "{stack}-{processed|curated}-replica-{AccountId}-{ReplicaRegion}",
                 pattern=r"^[a-z]{2}(-[a-z]+)+-\d$",
+            )
+        },
+    )
+    tracing: str = field(
+        default="Disabled",
+        metadata={
+            "parameter": ParameterSpec(
+                "Tracing",
+                "AWS X-Ray tracing of the API stage, both functions and the state machine: "
+                "Enabled or Disabled (X-Ray charges per trace recorded; decision 136)",
+                allowed=TRACING_MODES,
+            )
+        },
+    )
+    ingestion_reserved_concurrency: int = field(
+        default=0,
+        metadata={
+            "parameter": ParameterSpec(
+                "IngestionReservedConcurrency",
+                "Reserved concurrency of the ingestion function (0: none, the function "
+                "shares the account's unreserved pool; decision 137)",
+                kind="Number",
+                minimum=0,
+            )
+        },
+    )
+    validation_reserved_concurrency: int = field(
+        default=0,
+        metadata={
+            "parameter": ParameterSpec(
+                "ValidationReservedConcurrency",
+                "Reserved concurrency of the validation function (0: none, the function "
+                "shares the account's unreserved pool; decision 137)",
+                kind="Number",
+                minimum=0,
             )
         },
     )

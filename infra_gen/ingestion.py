@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 
-from troposphere import GetAtt, If, Ref, Sub, Template
+from troposphere import GetAtt, If, NoValue, Ref, Sub, Template
 from troposphere.apigateway import (
     AccessLogSetting,
     Account,
@@ -29,11 +29,12 @@ from troposphere.apigateway import (
     UsagePlan,
     UsagePlanKey,
 )
-from troposphere.awslambda import Code, Environment, Function, Permission
+from troposphere.awslambda import Code, Environment, Function, Permission, TracingConfig
 
 from datalake.events import envelope_json_schema
 from infra_gen import names
-from infra_gen.parameters import USE_API_KEY, USE_IAM
+from infra_gen.encryption import key_arn_if_kms
+from infra_gen.parameters import RESERVED_CONCURRENCY, TRACING_ON, USE_API_KEY, USE_IAM
 from infra_gen.security import role_arn
 
 LAMBDA_RUNTIME = "python3.11"
@@ -72,6 +73,7 @@ def add_ingestion(template: Template) -> None:
             "IngestionCodeKey",
             names.INGESTION_ROLE,
             "IngestionLogGroup",
+            "IngestionReservedConcurrency",
             "Receives POST /ingest and writes each request's events to the raw zone",
             {
                 "RAW_BUCKET": Ref(names.RAW_BUCKET),
@@ -87,6 +89,7 @@ def add_ingestion(template: Template) -> None:
             "ValidationCodeKey",
             names.VALIDATION_ROLE,
             "ValidationLogGroup",
+            "ValidationReservedConcurrency",
             "Validates each new raw object and alerts on invalid events",
             {
                 "ALERTS_TOPIC_ARN": Ref(names.ALERTS_TOPIC),
@@ -115,6 +118,7 @@ def _function(
     code_key: str,
     role: str,
     log_group: str,
+    concurrency_parameter: str,
     description: str,
     env: dict,
 ) -> Function:
@@ -132,6 +136,13 @@ def _function(
         Role=role_arn(role),
         Code=Code(S3Bucket=Ref("ArtifactsBucketName"), S3Key=Ref(code_key)),
         Environment=Environment(Variables=env),
+        # KMS mode: the environment is encrypted with the stack's key, not Lambda's default.
+        KmsKeyArn=key_arn_if_kms(),
+        TracingConfig=TracingConfig(Mode=If(TRACING_ON, "Active", "PassThrough")),
+        # 0 (the default) sets no reservation: the function shares the account's pool.
+        ReservedConcurrentExecutions=If(
+            RESERVED_CONCURRENCY[concurrency_parameter], Ref(concurrency_parameter), NoValue
+        ),
     )
 
 
@@ -320,6 +331,7 @@ def _deployment(template: Template, api_resources: list) -> None:
             DeploymentId=Ref(dep_id),
             StageName=names.STAGE_NAME,
             Description="production stage",
+            TracingEnabled=If(TRACING_ON, True, False),
             AccessLogSetting=AccessLogSetting(
                 DestinationArn=GetAtt(names.API_LOG_GROUP, "Arn"),
                 Format=ACCESS_LOG_FORMAT,

@@ -13,6 +13,7 @@ from troposphere.logs import LogGroup
 from troposphere.sns import SubscriptionResource, Topic, TopicPolicy
 
 from infra_gen import names
+from infra_gen.encryption import key_arn_if_kms
 from infra_gen.parameters import HAS_ALERT_EMAIL
 
 FIVE_MINUTES = 300
@@ -34,6 +35,8 @@ def add_monitoring(template: Template) -> None:
                 logical_id,
                 LogGroupName=Sub(name),
                 RetentionInDays=Ref("LogRetentionDays"),
+                # KMS mode: the stack's key, whose policy lets CloudWatch Logs use it.
+                KmsKeyId=key_arn_if_kms(),
             )
         )
     template.add_resource(
@@ -41,6 +44,10 @@ def add_monitoring(template: Template) -> None:
             names.ALERTS_TOPIC,
             TopicName=Sub(names.TOPIC_NAME),
             DisplayName="Data lake alerts",
+            # KMS mode: the stack's key, whose policy lets the alarms and the Glue rule publish.
+            # SSE_S3 mode: unencrypted, because the AWS managed aws/sns key's policy cannot let
+            # CloudWatch or EventBridge publish (decision 138).
+            KmsMasterKeyId=key_arn_if_kms(),
         )
     )
     template.add_resource(_topic_policy())

@@ -45,6 +45,11 @@ EVENTS_ROLE = "EventsInvokeRole"
 API_CLOUDWATCH_ROLE = "ApiGatewayCloudWatchRole"
 REPLICATION_ROLE = "ReplicationRole"
 
+# KMS mode only (Condition UseKmsEncryption): the stack's key and what uses it.
+LAKE_KEY = "LakeKey"
+LAKE_KEY_ALIAS = "LakeKeyAlias"
+GLUE_SECURITY_CONFIGURATION = "GlueSecurityConfiguration"
+
 LOG_GROUPS = {
     "IngestionLogGroup": "/aws/lambda/${AWS::StackName}-ingestion",
     "ValidationLogGroup": "/aws/lambda/${AWS::StackName}-validation",
@@ -75,6 +80,8 @@ DASHBOARD_NAME = "${AWS::StackName}-monitoring"
 API_NAME = "${AWS::StackName}-api"
 STAGE_NAME = "prod"
 METRICS_NAMESPACE = "DataLake"
+LAKE_KEY_ALIAS_NAME = "alias/${AWS::StackName}-lake"
+GLUE_SECURITY_CONFIGURATION_NAME = "${AWS::StackName}-glue-security"
 
 RAW_TABLE_NAME = "raw_data"
 PROCESSED_TABLE_NAME = "processed_data"

@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import json
 
-from troposphere import GetAtt, Ref, Sub, Template
+from troposphere import GetAtt, If, Ref, Sub, Template
 from troposphere.events import Rule, Target
-from troposphere.stepfunctions import StateMachine
+from troposphere.stepfunctions import StateMachine, TracingConfiguration
 
 from infra_gen import names
+from infra_gen.parameters import TRACING_ON
 
 # Both jobs run with MaxConcurrentRuns 1, and a run can outlast the ~7 minutes of the state
 # machine's ConcurrentRunsExceeded retries, so the two rules never fire in the same hour: the
@@ -195,6 +196,7 @@ def add_orchestration(template: Template) -> None:
             StateMachineName=Sub(names.STATE_MACHINE_NAME),
             StateMachineType="STANDARD",
             RoleArn=GetAtt(names.STATE_MACHINE_ROLE, "Arn"),
+            TracingConfiguration=TracingConfiguration(Enabled=If(TRACING_ON, True, False)),
             DefinitionString=Sub(
                 json.dumps(state_machine_definition(), indent=2, sort_keys=True),
                 definition_substitutions(),

@@ -18,6 +18,12 @@ USE_IAM = "UseIamAuth"
 USE_KMS = "UseKmsEncryption"
 HAS_ALERT_EMAIL = "HasAlertEmail"
 REPLICATE = "ReplicationOn"
+TRACING_ON = "TracingOn"
+# Reserved concurrency parameter -> the condition "a reservation is set" (0 means none).
+RESERVED_CONCURRENCY = {
+    "IngestionReservedConcurrency": "HasIngestionReservedConcurrency",
+    "ValidationReservedConcurrency": "HasValidationReservedConcurrency",
+}
 
 _CODE_KEY_DESCRIPTIONS = {
     "IngestionCodeKey": "S3 key (in ArtifactsBucketName) of the ingestion Lambda zip",
@@ -71,3 +77,6 @@ def _add_conditions(template: Template) -> None:
     template.add_condition(USE_KMS, Equals(Ref("EncryptionMode"), "KMS"))
     template.add_condition(HAS_ALERT_EMAIL, Not(Equals(Ref("AlertEmail"), "")))
     template.add_condition(REPLICATE, Equals(Ref("ReplicationEnabled"), "true"))
+    template.add_condition(TRACING_ON, Equals(Ref("Tracing"), "Enabled"))
+    for parameter, condition in RESERVED_CONCURRENCY.items():
+        template.add_condition(condition, Not(Equals(Ref(parameter), "0")))

@@ -9,6 +9,7 @@ from troposphere.glue import ExecutionProperty, Job, JobCommand
 
 from infra_gen import names
 from infra_gen.config import GLUE_DEPENDENCY_PREFIX, GLUE_DEPENDENCY_WHEELS
+from infra_gen.encryption import glue_security_configuration
 
 _WHEEL_URI = "s3://${ArtifactsBucketName}/${PackageWheelKey}"
 _WHEEL = Sub(_WHEEL_URI)
@@ -106,5 +107,6 @@ def add_processing(template: Template) -> None:
                 Timeout=120,
                 ExecutionProperty=ExecutionProperty(MaxConcurrentRuns=1),
                 DefaultArguments=arguments,
+                SecurityConfiguration=glue_security_configuration(),
             )
         )

@@ -3,14 +3,20 @@ to the named buckets, prefixes, log groups, jobs, crawlers and topic of this sta
 
 No statement allows "Action": "*". "Resource": "*" appears only for actions that support no
 resource ARNs in AWS: cloudwatch:PutMetricData (narrowed by the cloudwatch:namespace condition
-instead) and logs:DescribeLogGroups (a list call of the account's API Gateway logging role)."""
+instead), logs:DescribeLogGroups (a list call of the account's API Gateway logging role) and the
+X-Ray actions that send traces (only when the Tracing parameter is Enabled).
+
+In KMS mode (EncryptionMode=KMS) each role that reads or writes what the stack's key protects
+gets exactly the key actions it needs on that one key; in SSE_S3 mode those statements vanish."""
 
 from __future__ import annotations
 
-from troposphere import GetAtt, Ref, Sub, Template
+from troposphere import GetAtt, If, NoValue, Ref, Sub, Template
 from troposphere.iam import Policy, Role
 
 from infra_gen import names
+from infra_gen.encryption import key_arn
+from infra_gen.parameters import TRACING_ON, USE_KMS
 
 
 def statement(actions: list[str], resources: list, condition: dict | None = None) -> dict:
@@ -72,6 +78,23 @@ def write_logs(log_group_format: str) -> dict:
         ["logs:CreateLogStream", "logs:PutLogEvents"],
         [names.arn("logs", "log-group:" + log_group_format + ":*")],
     )
+
+
+def use_lake_key(actions: list[str]) -> If:
+    """`actions` on the stack's key in KMS mode; no statement in SSE_S3 mode."""
+    return If(USE_KMS, statement(actions, [key_arn()]), NoValue)
+
+
+# Sending traces: what Lambda's active tracing needs from the execution role, and what Step
+# Functions adds for sampling (Lambda and Step Functions developer guides, X-Ray sections).
+# The X-Ray actions support no resource ARNs, hence "*".
+LAMBDA_XRAY_ACTIONS = ["xray:PutTelemetryRecords", "xray:PutTraceSegments"]
+STATES_XRAY_ACTIONS = [*LAMBDA_XRAY_ACTIONS, "xray:GetSamplingRules", "xray:GetSamplingTargets"]
+
+
+def send_traces(actions: list[str]) -> If:
+    """The X-Ray statement when the Tracing parameter is Enabled; else no statement."""
+    return If(TRACING_ON, statement(actions, ["*"]), NoValue)
 
 
 def _objects(bucket: str, prefix: str = "") -> Sub:
@@ -146,6 +169,9 @@ def _ingestion_role() -> Role:
             write_logs(names.LOG_GROUPS["IngestionLogGroup"]),
             statement(["s3:PutObject"], [_objects(names.RAW_BUCKET)]),
             put_metric_data(names.METRICS_NAMESPACE),
+            # The function's environment is encrypted with the key in KMS mode.
+            use_lake_key(["kms:Decrypt"]),
+            send_traces(LAMBDA_XRAY_ACTIONS),
         ],
     )
 
@@ -162,6 +188,9 @@ def _validation_role() -> Role:
             # Lambda sends the on-failure record of an asynchronous event with the function's
             # execution role (decision 140).
             statement(["sqs:SendMessage"], [GetAtt(names.VALIDATION_FAILURES_QUEUE, "Arn")]),
+            # Its environment, and publishing to the topic encrypted with the key (KMS mode).
+            use_lake_key(["kms:Decrypt", "kms:GenerateDataKey"]),
+            send_traces(LAMBDA_XRAY_ACTIONS),
         ],
     )
 
@@ -198,6 +227,14 @@ def _glue_job_role() -> Role:
                 [names.arn("logs", "log-group:/aws-glue/*")],
             ),
             put_metric_data("Glue"),
+            # KMS mode: the security configuration encrypts the job's S3 output, bookmarks and
+            # logs with the key, and Glue associates the key with the log groups it creates.
+            use_lake_key(["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"]),
+            If(
+                USE_KMS,
+                statement(["logs:AssociateKmsKey"], [names.arn("logs", "log-group:/aws-glue/*")]),
+                NoValue,
+            ),
         ],
     )
 
@@ -218,9 +255,20 @@ def _crawler_role() -> Role:
                 ],
             ),
             statement(_CATALOG_READ + _CATALOG_WRITE, _glue_catalog()),
+            # /aws-glue/crawlers, or with a security configuration (KMS mode) the group Glue
+            # names after it, /aws-glue/crawlers-role/...
             statement(
                 ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
-                [names.arn("logs", "log-group:/aws-glue/crawlers:*")],
+                [names.arn("logs", "log-group:/aws-glue/crawlers*")],
+            ),
+            # KMS mode: it reads what the jobs wrote with the key, and encrypts its logs.
+            use_lake_key(["kms:Decrypt", "kms:GenerateDataKey"]),
+            If(
+                USE_KMS,
+                statement(
+                    ["logs:AssociateKmsKey"], [names.arn("logs", "log-group:/aws-glue/crawlers*")]
+                ),
+                NoValue,
             ),
         ],
     )
@@ -245,6 +293,9 @@ def _state_machine_role() -> Role:
                 jobs,
             ),
             statement(["sns:Publish"], [Ref(names.ALERTS_TOPIC)]),
+            # Publishing to the topic encrypted with the key (KMS mode).
+            use_lake_key(["kms:Decrypt", "kms:GenerateDataKey"]),
+            send_traces(STATES_XRAY_ACTIONS),
         ],
     )
 

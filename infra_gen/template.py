@@ -15,6 +15,7 @@ from infra_gen.analytics import add_analytics
 from infra_gen.catalog import add_catalog
 from infra_gen.config import TemplateConfig
 from infra_gen.dr import add_dr
+from infra_gen.encryption import add_encryption
 from infra_gen.failed_events import add_failed_events
 from infra_gen.ingestion import add_ingestion
 from infra_gen.monitoring import add_monitoring
@@ -24,6 +25,7 @@ from infra_gen.parameters import add_parameters
 from infra_gen.processing import add_processing
 from infra_gen.security import add_security
 from infra_gen.storage import add_storage
+from infra_gen.suppressions import add_suppressions
 
 _logger = logging.getLogger(__name__)
 
@@ -46,8 +48,11 @@ RESOURCE_TYPES = (
     "AWS::Glue::Crawler",
     "AWS::Glue::Database",
     "AWS::Glue::Job",
+    "AWS::Glue::SecurityConfiguration",
     "AWS::Glue::Table",
     "AWS::IAM::Role",
+    "AWS::KMS::Alias",
+    "AWS::KMS::Key",
     "AWS::Lambda::EventInvokeConfig",
     "AWS::Lambda::Function",
     "AWS::Lambda::Permission",
@@ -81,6 +86,7 @@ INTRINSICS = (
 
 _LAYERS = (
     add_storage,
+    add_encryption,
     add_security,
     add_ingestion,
     add_failed_events,
@@ -102,6 +108,7 @@ def build_template(config: TemplateConfig | None = None) -> Template:
     add_parameters(template, config)
     for add_layer in _LAYERS:
         add_layer(template)
+    add_suppressions(template)
     return template
 
 

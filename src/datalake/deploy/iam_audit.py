@@ -50,6 +50,7 @@ _ARN_FORMATS = {
     ),
     "AWS::S3::Bucket": "arn:{AWS::Partition}:s3:::{id}",
     "AWS::SQS::Queue": "arn:{AWS::Partition}:sqs:{AWS::Region}:{AWS::AccountId}:{id}",
+    "AWS::KMS::Key": "arn:{AWS::Partition}:kms:{AWS::Region}:{AWS::AccountId}:key/{id}",
 }
 
 

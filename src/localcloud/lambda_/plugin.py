@@ -31,6 +31,9 @@ SYNC_PAYLOAD_LIMIT = 6 * 1024 * 1024  # bytes, RequestResponse
 ASYNC_PAYLOAD_LIMIT = 1024 * 1024  # bytes, Event
 INVOKE_PATH = r"^/2015-03-31/functions/(?P<name>[^/]+)/invocations/?$"
 INVOKE_ASYNC_PATH = r"^/2014-11-13/functions/(?P<name>[^/]+)/invoke-async/?$"
+CONFIGURATION_PATH = r"^/2015-03-31/functions/(?P<name>[^/]+)/configuration/?$"
+# What moto's UpdateFunctionConfiguration ignores although CreateFunction stores it.
+_DROPPED_ON_UPDATE = {"TracingConfig": "tracing_config", "KMSKeyArn": "kms_key_arn"}
 
 
 def install(cloud) -> None:
@@ -55,6 +58,9 @@ def install(cloud) -> None:
     # Any write to a function (code, configuration, concurrency, deletion) invalidates its spec.
     registry.observe("lambda", lambda call: call.method in ("POST", "PUT", "DELETE", "PATCH"),
                      lambda call, response: _on_write(runtime, call))
+    registry.observe("lambda", lambda call: bool(re.match(CONFIGURATION_PATH, call.path))
+                     and call.method == "PUT",
+                     lambda call, response: keep_configuration_moto_drops(cloud.config, call))
     registry.health("lambda", runtime.health)
     registry.state("lambda_async_events", runtime.events.export, runtime.events.restore)
     reaper = threading.Event()
@@ -68,6 +74,19 @@ def install(cloud) -> None:
     registry.on_stop(reaper.set)
     registry.on_stop(runtime.events.stop)
     registry.on_stop(runtime.close)
+
+
+def keep_configuration_moto_drops(config, call) -> None:
+    """moto quirk: UpdateFunctionConfiguration ignores TracingConfig and KMSKeyArn (CreateFunction
+    keeps them); set them on moto's function so GetFunctionConfiguration answers as Lambda does."""
+    from moto.awslambda.models import lambda_backends
+
+    body = call.json()
+    name = unquote(re.match(CONFIGURATION_PATH, call.path).group("name")).split(":")[-1]
+    fn = lambda_backends[config.account][call.region or config.region].get_function(name)
+    for key, attribute in _DROPPED_ON_UPDATE.items():
+        if key in body:
+            setattr(fn, attribute, body[key] or None)
 
 
 def _on_write(runtime: LambdaRuntime, call) -> None:

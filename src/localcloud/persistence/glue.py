@@ -1,4 +1,5 @@
-"""Glue: databases, tables, partitions, crawlers and jobs (the Data Catalog and definitions)."""
+"""Glue: databases, tables, partitions, security configurations, crawlers and jobs (the Data
+Catalog and definitions)."""
 
 from __future__ import annotations
 
@@ -43,9 +44,12 @@ def export(cloud, root: Path) -> dict:
         if schedule.get("ScheduleExpression"):
             crawler["Schedule"] = schedule["ScheduleExpression"]
     jobs = [_pick(j, _JOB_FIELDS) for j in paginate(glue, "get_jobs", "Jobs")]
-    write_json(root / "glue.json", {"databases": databases, "crawlers": crawlers, "jobs": jobs})
+    security = [_pick(c, ("Name", "EncryptionConfiguration")) for c in paginate(
+        glue, "get_security_configurations", "SecurityConfigurations")]
+    write_json(root / "glue.json", {"databases": databases, "crawlers": crawlers, "jobs": jobs,
+                                    "security_configurations": security})
     return {"databases": len(databases), "tables": sum(len(d["tables"]) for d in databases),
-            "crawlers": len(crawlers), "jobs": len(jobs)}
+            "crawlers": len(crawlers), "jobs": len(jobs), "security_configurations": len(security)}
 
 
 def _create(fn, **kwargs) -> None:
@@ -70,6 +74,9 @@ def restore(cloud, root: Path) -> dict:
             for start in range(0, len(partitions), 100):
                 glue.batch_create_partition(DatabaseName=name, TableName=item["table"]["Name"],
                                             PartitionInputList=partitions[start:start + 100])
+    # Before the crawlers and jobs that name them (older exports have none).
+    for configuration in data.get("security_configurations", []):
+        _create(glue.create_security_configuration, **configuration)
     for crawler in data["crawlers"]:
         _create(glue.create_crawler, **crawler)
     for job in data["jobs"]:

@@ -1,6 +1,12 @@
-"""AWS::Logs::LogGroup through the CloudWatch Logs API (retention, KMS key, tags)."""
+"""AWS::Logs::LogGroup through the CloudWatch Logs API (retention, KMS key, tags).
+
+Where the endpoint lacks AssociateKmsKey/DisassociateKmsKey (moto implements neither), a changed
+KmsKeyId re-creates the group under the same name with all new properties (decision 052's rule;
+the group's local log events are lost, as they are on every restart)."""
 
 from __future__ import annotations
+
+import logging
 
 from localcloud.provision.base import (
     Provisioned,
@@ -9,8 +15,11 @@ from localcloud.provision.base import (
     compact,
     error_code,
     ignore_missing,
+    is_unimplemented,
     tag_dict,
 )
+
+_logger = logging.getLogger(__name__)
 
 
 class LogGroupHandler(ResourceHandler):
@@ -20,7 +29,10 @@ class LogGroupHandler(ResourceHandler):
 
     def create(self, ctx, props):
         name = props.get("LogGroupName") or ctx.physical_name(512)
-        logs = ctx.client("logs")
+        self._create_group(ctx.client("logs"), name, props)
+        return Provisioned(name, {"Arn": ctx.arn("logs", f"log-group:{name}:*")})
+
+    def _create_group(self, logs, name: str, props) -> None:
         try:
             logs.create_log_group(
                 logGroupName=name,
@@ -36,17 +48,13 @@ class LogGroupHandler(ResourceHandler):
             if error_code(error) != "ResourceAlreadyExistsException":
                 raise
         self._apply_retention(logs, name, props)
-        return Provisioned(name, {"Arn": ctx.arn("logs", f"log-group:{name}:*")})
 
     def update(self, ctx, current, old, new):
         logs = ctx.client("logs")
         if old.get("RetentionInDays") != new.get("RetentionInDays"):
             self._apply_retention(logs, current.physical_id, new)
         if old.get("KmsKeyId") != new.get("KmsKeyId"):
-            if new.get("KmsKeyId"):
-                logs.associate_kms_key(logGroupName=current.physical_id, kmsKeyId=new["KmsKeyId"])
-            else:
-                logs.disassociate_kms_key(logGroupName=current.physical_id)
+            self._apply_key(logs, current.physical_id, new)
         if old.get("Tags") != new.get("Tags"):
             arn = current.attributes["Arn"].removesuffix(":*")
             stale = sorted(set(tag_dict(old.get("Tags"))) - set(tag_dict(new.get("Tags"))))
@@ -59,6 +67,19 @@ class LogGroupHandler(ResourceHandler):
     def delete(self, ctx, current, props):
         logs = ctx.client("logs")
         ignore_missing(lambda: logs.delete_log_group(logGroupName=current.physical_id))
+
+    def _apply_key(self, logs, name: str, props) -> None:
+        try:
+            if props.get("KmsKeyId"):
+                logs.associate_kms_key(logGroupName=name, kmsKeyId=props["KmsKeyId"])
+            else:
+                logs.disassociate_kms_key(logGroupName=name)
+        except Exception as error:
+            if not is_unimplemented(error):
+                raise
+            _logger.info("AssociateKmsKey unavailable: re-creating log group %s", name)
+            logs.delete_log_group(logGroupName=name)
+            self._create_group(logs, name, props)
 
     @staticmethod
     def _apply_retention(logs, name: str, props) -> None:

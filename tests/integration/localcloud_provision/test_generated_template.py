@@ -144,9 +144,18 @@ def test_generated_template_deploys_redeploys_and_destroys(
         "ReplicationEnabled": "true",
         "ApiAuthMode": "IAM",
         "AlertEmail": "ops@example.com",
+        "Tracing": "Enabled",
+        "IngestionReservedConcurrency": "3",
     }
     changed = stacks.deploy(stack_name, template, {**artifacts, **variants})
-    assert sorted(changed.created) == ["AlertEmailSubscription", "ReplicationRole"]
+    assert sorted(changed.created) == [
+        "AlertEmailSubscription",
+        "GlueSecurityConfiguration",
+        "LakeKey",
+        "LakeKeyAlias",
+        "ReplicationRole",
+    ]
+    _assert_kms_mode_and_tracing(stacks, stack_name, outputs)
     processed = outputs["ProcessedBucket"]
     rules = s3.get_bucket_encryption(Bucket=processed)["ServerSideEncryptionConfiguration"]
     assert rules["Rules"][0]["ApplyServerSideEncryptionByDefault"]["SSEAlgorithm"] == "aws:kms"
@@ -169,3 +178,53 @@ def test_generated_template_deploys_redeploys_and_destroys(
     assert not {outputs["RawBucket"], outputs["AccessLogsBucket"]} & names
     assert artifacts["ArtifactsBucketName"] in names  # bootstrap's bucket is not the stack's
     assert api_id not in [a["id"] for a in apigw.get_rest_apis()["items"]]
+
+
+def _assert_kms_mode_and_tracing(stacks, stack_name, outputs):
+    """KMS mode made the stack's key (rotating, with its policy and alias) and every user names
+    it; tracing and reserved concurrency reached the services (decisions 136-138)."""
+    kms = stacks.client("kms")
+    key_arn = kms.describe_key(KeyId=f"alias/{stack_name}-lake")["KeyMetadata"]["Arn"]
+    assert kms.get_key_rotation_status(KeyId=key_arn)["KeyRotationEnabled"] is True
+    policy = json.loads(kms.get_key_policy(KeyId=key_arn, PolicyName="default")["Policy"])
+    assert [s["Sid"] for s in policy["Statement"]] == [
+        "AccountIamPolicies",
+        "CloudWatchLogsOfThisStack",
+        "AlarmsAndRulesPublishToAlertsTopic",
+    ]
+
+    glue = stacks.client("glue")
+    name = f"{stack_name}-glue-security"
+    configuration = glue.get_security_configuration(Name=name)["SecurityConfiguration"]
+    encryption = configuration["EncryptionConfiguration"]
+    assert encryption["S3Encryption"] == [{"S3EncryptionMode": "SSE-KMS", "KmsKeyArn": key_arn}]
+    assert encryption["JobBookmarksEncryption"]["JobBookmarksEncryptionMode"] == "CSE-KMS"
+    job = glue.get_job(JobName=outputs["RawToProcessedJobName"])["Job"]
+    assert job["SecurityConfiguration"] == name
+    crawler = glue.get_crawler(Name=outputs["LakeCrawlerName"])["Crawler"]
+    assert crawler["CrawlerSecurityConfiguration"] == name
+
+    topic = stacks.client("sns").get_topic_attributes(TopicArn=outputs["AlertsTopicArn"])
+    assert topic["Attributes"]["KmsMasterKeyId"] == key_arn
+    (group,) = stacks.client("logs").describe_log_groups(
+        logGroupNamePrefix=f"/aws/lambda/{stack_name}-ingestion"
+    )["logGroups"]
+    assert group["kmsKeyId"] == key_arn
+
+    lam = stacks.client("lambda")
+    ingestion = lam.get_function_configuration(FunctionName=outputs["IngestionFunctionName"])
+    assert ingestion["TracingConfig"] == {"Mode": "Active"}
+    assert ingestion["KMSKeyArn"] == key_arn
+    concurrency = lam.get_function_concurrency(FunctionName=outputs["IngestionFunctionName"])
+    assert concurrency["ReservedConcurrentExecutions"] == 3
+    validation = outputs["ValidationFunctionName"]
+    assert "ReservedConcurrentExecutions" not in lam.get_function_concurrency(
+        FunctionName=validation
+    )
+
+    stage = stacks.client("apigateway").get_stage(restApiId=outputs["ApiId"], stageName="prod")
+    assert stage["tracingEnabled"] is True
+    machine = stacks.client("stepfunctions").describe_state_machine(
+        stateMachineArn=outputs["StateMachineArn"]
+    )
+    assert machine["tracingConfiguration"] == {"enabled": True}

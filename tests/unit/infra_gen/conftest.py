@@ -48,15 +48,41 @@ class TemplateView:
             if "PolicyDocument" in p:
                 docs.append(p["PolicyDocument"])
             for doc in docs:
-                found.extend((logical_id, s) for s in doc["Statement"])
+                found.extend((logical_id, s) for s in unconditional(doc["Statement"]))
         return found
 
     def role_actions(self, role_id: str) -> set[str]:
+        """The actions a role always has (conditional statements left out)."""
         actions: set[str] = set()
         for pol in self.props(role_id)["Policies"]:
             for s in pol["PolicyDocument"]["Statement"]:
-                actions.update(as_list(s["Action"]))
+                if "Fn::If" not in s:
+                    actions.update(as_list(s["Action"]))
         return actions
+
+    def conditional_statements(self, role_id: str) -> dict[str, list[dict]]:
+        """condition name -> the statements a role has only when it holds."""
+        found: dict[str, list[dict]] = {}
+        for pol in self.props(role_id)["Policies"]:
+            for s in pol["PolicyDocument"]["Statement"]:
+                if "Fn::If" in s:
+                    condition, statement, otherwise = s["Fn::If"]
+                    assert otherwise == {"Ref": "AWS::NoValue"}
+                    found.setdefault(condition, []).append(statement)
+        return found
+
+
+def unconditional(items: list) -> list:
+    """`items` with each Fn::If replaced by its branches that hold a value (a conditional
+    policy statement counts as a statement)."""
+    found = []
+    for item in items:
+        if isinstance(item, dict) and "Fn::If" in item:
+            _, *branches = item["Fn::If"]
+            found.extend(b for b in branches if b != {"Ref": "AWS::NoValue"})
+        else:
+            found.append(item)
+    return found
 
 
 def sub_text(value) -> str:

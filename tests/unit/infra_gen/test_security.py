@@ -13,7 +13,14 @@ ROLES = {
     "ReplicationRole": "s3.amazonaws.com",
 }
 # Actions with no resource-level permissions in AWS (the only ones allowed Resource "*").
-RESOURCE_STAR_ALLOWED = {"cloudwatch:PutMetricData", "logs:DescribeLogGroups"}
+RESOURCE_STAR_ALLOWED = {
+    "cloudwatch:PutMetricData",
+    "logs:DescribeLogGroups",
+    "xray:GetSamplingRules",
+    "xray:GetSamplingTargets",
+    "xray:PutTelemetryRecords",
+    "xray:PutTraceSegments",
+}
 ZONE = "arn:${AWS::Partition}:s3:::${AWS::StackName}-%s-${AWS::AccountId}-${AWS::Region}"
 PROCESSED, CURATED = ZONE % "processed", ZONE % "curated"
 LOGS = "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:"
@@ -193,5 +200,6 @@ def view_list(value) -> list:
 
 
 def _statements(view, role_id: str) -> list[dict]:
+    """The statements a role always has (conditional ones: view.conditional_statements)."""
     policies = view.props(role_id)["Policies"]
-    return [s for pol in policies for s in pol["PolicyDocument"]["Statement"]]
+    return [s for pol in policies for s in pol["PolicyDocument"]["Statement"] if "Fn::If" not in s]
