@@ -63,6 +63,7 @@ class Runner:
         self._running: dict[str, QueryContext] = {}
         self._pending: dict[str, Future] = {}
         self._lock = threading.Lock()
+        self._state_lock = threading.Lock()  # state transitions: run, finish, cancel
 
     def submit(self, execution: QueryExecution) -> None:
         future = self._pool.submit(self._run_safely, execution)
@@ -84,12 +85,13 @@ class Runner:
             wait_futures([future], timeout)
 
     def cancel(self, execution: QueryExecution) -> None:
-        if execution.state in FINAL_STATES:
-            return
-        execution.state, execution.completed = CANCELLED, self._clock()
-        execution.reason = "Query cancelled by user"
-        execution.athena_error = QueryFailed("USER_CANCELLED", "Query cancelled by user")\
-            .athena_error()
+        with self._state_lock:  # a query that finishes meanwhile must not overwrite CANCELLED
+            if execution.state in FINAL_STATES:
+                return
+            execution.state, execution.completed = CANCELLED, self._clock()
+            execution.reason = "Query cancelled by user"
+            execution.athena_error = QueryFailed("USER_CANCELLED", "Query cancelled by user")\
+                .athena_error()
         with self._lock:
             ctx = self._running.get(execution.id)
         if ctx is not None:
@@ -108,9 +110,10 @@ class Runner:
             ))
 
     def _run(self, execution: QueryExecution) -> None:
-        if execution.state in FINAL_STATES:
-            return
-        execution.state, execution.started = RUNNING, self._clock()
+        with self._state_lock:
+            if execution.state in FINAL_STATES:
+                return
+            execution.state, execution.started = RUNNING, self._clock()
         group = self._workgroup_for(execution.workgroup)
         scan = storage.Scan(
             self._objects, self._cache_dir, group.bytes_cutoff if group else None
@@ -139,7 +142,9 @@ class Runner:
         group = self._workgroup_for(execution.workgroup)
         if group is not None and group.configuration.get("PublishCloudWatchMetricsEnabled"):
             publish_metrics(self._client("cloudwatch"), execution, state)
-        execution.state = state
+        with self._state_lock:
+            if execution.state != CANCELLED:  # StopQueryExecution won the race: it stays final
+                execution.state = state
 
     def _execute(self, execution: QueryExecution, ctx: QueryContext, scan) -> None:
         began = time.perf_counter()

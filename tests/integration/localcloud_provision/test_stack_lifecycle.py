@@ -117,9 +117,9 @@ def test_failed_update_puts_back_what_it_changed(stacks, stack_name):
 
 def test_unknown_type_stops_before_anything_is_created(stacks, stack_name):
     template = _good(stack_name)
-    template["Resources"]["Queue"] = {"Type": "AWS::SQS::Queue"}
+    template["Resources"]["Cluster"] = {"Type": "AWS::ECS::Cluster"}
     template["Resources"]["Table"] = {"Type": "AWS::DynamoDB::Table"}
-    with pytest.raises(UnsupportedResourceTypes, match="AWS::DynamoDB::Table.*AWS::SQS::Queue"):
+    with pytest.raises(UnsupportedResourceTypes, match="AWS::DynamoDB::Table.*AWS::ECS::Cluster"):
         stacks.deploy(stack_name, template)
     assert f"{stack_name}-data" not in _buckets(stacks)
     assert StackStore(stacks.client, "123456789012", "us-east-1").load(stack_name) is None
