@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from datalake import aws
 from datalake.config import stack_name
@@ -30,6 +31,17 @@ def add_stack_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--target", choices=aws.TARGETS, default="local",
         help="local: the local cloud at $AWS_ENDPOINT_URL or 127.0.0.1:4566; aws: your account",
+    )
+
+
+def add_template_argument(parser: argparse.ArgumentParser) -> None:
+    """The optional TEMPLATE argument of the lint verbs (default: what `datalake synth` wrote)."""
+    parser.add_argument(
+        "template",
+        type=Path,
+        nargs="?",
+        default=Path("build/template.json"),
+        help="template file (default build/template.json, written by `datalake synth`)",
     )
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import argparse
 import logging
-from pathlib import Path
+
+from datalake.cli.common import add_template_argument
 
 _logger = logging.getLogger(__name__)
 
@@ -17,13 +18,7 @@ def register(subparsers) -> None:
         "template accepts are skipped with the reason in their resource's Metadata; exit 1 on "
         "any other failure.",
     )
-    parser.add_argument(
-        "template",
-        type=Path,
-        nargs="?",
-        default=Path("build/template.json"),
-        help="template file (default build/template.json, written by `datalake synth`)",
-    )
+    add_template_argument(parser)
     parser.set_defaults(func=run)
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-from pathlib import Path
+
+from datalake.cli.common import add_template_argument
 
 _logger = logging.getLogger(__name__)
 
@@ -17,13 +18,7 @@ def register(subparsers) -> None:
         description="Resolve each policy of the template (roles' inline and trust policies, "
         "bucket and topic policies) and audit it with parliament. Exit 1 on any finding.",
     )
-    parser.add_argument(
-        "template",
-        type=Path,
-        nargs="?",
-        default=Path("build/template.json"),
-        help="template file (default build/template.json, written by `datalake synth`)",
-    )
+    add_template_argument(parser)
     parser.set_defaults(func=run)
 
 
