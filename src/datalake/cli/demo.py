@@ -75,10 +75,11 @@ def _run_on_local_cloud(args: argparse.Namespace) -> int:
         "FROM daily_summary WHERE inferred_timestamp_events = 0 "
         "GROUP BY source, event_date ORDER BY source, event_date"
     )
-    undated = lake.frame("SELECT sum(inferred_timestamp_events) AS n FROM daily_summary")
+    undated = lake.frame(
+        "SELECT coalesce(sum(inferred_timestamp_events), 0) AS n FROM daily_summary")
     print("\ncurated daily_summary per source and day (queried through the local Athena):")
     print(daily.to_string(index=False))
-    print(f"plus {int(undated['n'][0] or 0)} events sent without a timestamp (dated by arrival)")
+    print(f"plus {int(undated['n'][0])} events sent without a timestamp (dated by arrival)")
     print(f"\nthe lake is still up: {lake.endpoint} (stop it with `datalake local down`)")
     return 0
 
