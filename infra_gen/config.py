@@ -13,6 +13,8 @@ _logger = logging.getLogger(__name__)
 
 AUTH_MODES = ("API_KEY", "IAM")
 TRACING_MODES = ("Disabled", "Enabled")
+# EventBridge rule states (AWS::Events::Rule State).
+SCHEDULE_STATES = ("ENABLED", "DISABLED")
 ENCRYPTION_MODES = ("SSE_S3", "KMS")
 # AWS Glue 5.x: Spark 3.5, Python 3.11, Java 17 -- what the local Glue runtime runs (decision
 # 132). 4.0 (Spark 3.3, Python 3.10, Java 8) is not offered: nothing tests the scripts on it.
@@ -275,6 +277,17 @@ class TemplateConfig:
                 "Region of the replica buckets "
                 "{stack}-{processed|curated}-replica-{AccountId}-{ReplicaRegion}",
                 pattern=r"^[a-z]{2}(-[a-z]+)+-\d$",
+            )
+        },
+    )
+    schedule_state: str = field(
+        default="ENABLED",
+        metadata={
+            "parameter": ParameterSpec(
+                "ScheduleState",
+                "State of the hourly and daily pipeline schedules: ENABLED, or DISABLED for a "
+                "stack whose runs are started by hand (the notebooks' walkthrough, tests)",
+                allowed=SCHEDULE_STATES,
             )
         },
     )

@@ -226,7 +226,7 @@ def add_orchestration(template: Template) -> None:
                 Name=Sub(name),
                 Description=description,
                 ScheduleExpression=expression,
-                State="ENABLED",
+                State=Ref("ScheduleState"),
                 Targets=[
                     Target(
                         Id="etl-pipeline",

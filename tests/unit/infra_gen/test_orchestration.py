@@ -105,3 +105,15 @@ def test_curated_step_runs_only_when_requested(machine):
     (rule,) = choice["Choices"]
     assert rule["Next"] == "RunProcessedToCurated"
     assert {"Variable": "$.run_curated", "IsPresent": True} in rule["And"]
+
+
+def test_schedules_follow_the_schedule_state_parameter(view):
+    # the walkthrough and tests deploy with ScheduleState=DISABLED: cron rules at :05 would
+    # otherwise start pipelines behind their back whenever a run crosses that minute
+    rules = {lid: r["Properties"] for lid, r in view.resources.items()
+             if r["Type"] == "AWS::Events::Rule"}
+    assert rules["EtlHourlyRule"]["State"] == {"Ref": "ScheduleState"}
+    assert rules["PipelineDailyRule"]["State"] == {"Ref": "ScheduleState"}
+    assert rules["GlueJobFailureRule"]["State"] == "ENABLED"  # alerts stay on
+    assert view.template["Parameters"]["ScheduleState"]["AllowedValues"] == ["ENABLED", "DISABLED"]
+    assert view.template["Parameters"]["ScheduleState"]["Default"] == "ENABLED"
