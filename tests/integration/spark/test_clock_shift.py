@@ -71,7 +71,10 @@ def _ingest_through_the_lambda(raw_dir: Path) -> list[str]:
     current clock; write the raw objects it stored under `raw_dir`. Returns the raw keys."""
     handler = _ingestion_module()
     events = generate_events(EVENTS, seed=7)
-    saved = os.environ.pop("AWS_ENDPOINT_URL", None)
+    names = ("AWS_ENDPOINT_URL", "RAW_BUCKET", "AWS_DEFAULT_REGION", "AWS_ACCESS_KEY_ID",
+             "AWS_SECRET_ACCESS_KEY")
+    saved = {name: os.environ.get(name) for name in names}
+    os.environ.pop("AWS_ENDPOINT_URL", None)
     os.environ.update(RAW_BUCKET=BUCKET, AWS_DEFAULT_REGION="us-east-1",
                       AWS_ACCESS_KEY_ID="test", AWS_SECRET_ACCESS_KEY="test")
     aws.clear_clients()
@@ -88,9 +91,12 @@ def _ingest_through_the_lambda(raw_dir: Path) -> list[str]:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_bytes(s3.get_object(Bucket=BUCKET, Key=key)["Body"].read())
     finally:
+        for name, value in saved.items():  # the environment as the session had it
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
         aws.clear_clients()
-        if saved is not None:
-            os.environ["AWS_ENDPOINT_URL"] = saved
     return keys
 
 
