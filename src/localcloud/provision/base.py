@@ -93,6 +93,38 @@ class ResourceHandler:
             )
 
 
+class PolicyAttachmentHandler(ResourceHandler):
+    """A resource that only attaches one policy document to a list of existing resources
+    (AWS::SQS::QueuePolicy, AWS::SNS::TopicPolicy). Subclasses set `targets` (the list
+    property) and implement `attach` and `detach` (what deleting the resource does to one
+    target: it may be gone already)."""
+
+    targets: str = ""
+
+    def attach(self, ctx: Context, target: str, document: Any) -> None:
+        raise NotImplementedError
+
+    def detach(self, ctx: Context, target: str) -> None:
+        raise NotImplementedError
+
+    def create(self, ctx: Context, props: dict[str, Any]) -> Provisioned:
+        for target in props[self.targets]:
+            self.attach(ctx, target, props["PolicyDocument"])
+        return Provisioned(f"{ctx.stack_name}-{ctx.logical_id}")
+
+    def update(
+        self, ctx: Context, current: Provisioned, old: dict[str, Any], new: dict[str, Any]
+    ) -> Provisioned:
+        for target in set(old[self.targets]) - set(new[self.targets]):
+            self.detach(ctx, target)
+        self.create(ctx, new)
+        return current
+
+    def delete(self, ctx: Context, current: Provisioned, props: dict[str, Any]) -> None:
+        for target in props[self.targets]:
+            self.detach(ctx, target)
+
+
 # -- small pure helpers shared by the service modules -----------------------------------------
 def as_int(value: Any) -> int | None:
     return None if value is None else int(value)

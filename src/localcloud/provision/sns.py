@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from localcloud.provision.base import (
+    PolicyAttachmentHandler,
     Provisioned,
     ResourceHandler,
     as_bool,
@@ -103,52 +104,38 @@ class TopicHandler(ResourceHandler):
         ignore_missing(lambda: sns.delete_topic(TopicArn=current.physical_id))
 
 
-class TopicPolicyHandler(ResourceHandler):
+class TopicPolicyHandler(PolicyAttachmentHandler):
     type_name = "AWS::SNS::TopicPolicy"
     properties = frozenset({"Topics", "PolicyDocument"})
     required = properties
+    targets = "Topics"
 
-    def create(self, ctx, props):
-        sns = ctx.client("sns")
-        for topic in props["Topics"]:
-            sns.set_topic_attributes(
-                TopicArn=topic,
-                AttributeName="Policy",
-                AttributeValue=json_text(props["PolicyDocument"]),
-            )
-        return Provisioned(f"{ctx.stack_name}-{ctx.logical_id}")
+    def attach(self, ctx, target, document):
+        ctx.client("sns").set_topic_attributes(
+            TopicArn=target, AttributeName="Policy", AttributeValue=json_text(document)
+        )
 
-    def update(self, ctx, current, old, new):
-        self._reset(ctx, set(old["Topics"]) - set(new["Topics"]))
-        self.create(ctx, new)
-        return current
-
-    def delete(self, ctx, current, props):
-        self._reset(ctx, props["Topics"])
-
-    @staticmethod
-    def _reset(ctx, topics) -> None:
+    def detach(self, ctx, target):
         """Put back SNS's default policy (owner-only), as deleting a TopicPolicy does."""
+        default = {
+            "Version": "2008-10-17",
+            "Statement": [
+                {
+                    "Sid": "__default_statement_ID",
+                    "Effect": "Allow",
+                    "Principal": {"AWS": "*"},
+                    "Action": ["SNS:Publish", "SNS:Subscribe"],
+                    "Resource": target,
+                    "Condition": {"StringEquals": {"AWS:SourceOwner": ctx.account}},
+                }
+            ],
+        }
         sns = ctx.client("sns")
-        for topic in topics:
-            default = {
-                "Version": "2008-10-17",
-                "Statement": [
-                    {
-                        "Sid": "__default_statement_ID",
-                        "Effect": "Allow",
-                        "Principal": {"AWS": "*"},
-                        "Action": ["SNS:Publish", "SNS:Subscribe"],
-                        "Resource": topic,
-                        "Condition": {"StringEquals": {"AWS:SourceOwner": ctx.account}},
-                    }
-                ],
-            }
-            ignore_missing(
-                lambda t=topic, d=default: sns.set_topic_attributes(
-                    TopicArn=t, AttributeName="Policy", AttributeValue=json.dumps(d)
-                )
+        ignore_missing(
+            lambda: sns.set_topic_attributes(
+                TopicArn=target, AttributeName="Policy", AttributeValue=json.dumps(default)
             )
+        )
 
 
 class SubscriptionHandler(ResourceHandler):

@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from localcloud.provision.base import (
+    PolicyAttachmentHandler,
     Provisioned,
     ResourceHandler,
     as_bool,
@@ -107,36 +108,24 @@ class QueueHandler(ResourceHandler):
                        "AWS.SimpleQueueService.NonExistentQueue")
 
 
-class QueuePolicyHandler(ResourceHandler):
+class QueuePolicyHandler(PolicyAttachmentHandler):
     type_name = "AWS::SQS::QueuePolicy"
     properties = frozenset({"Queues", "PolicyDocument"})
     required = properties
+    targets = "Queues"
 
-    def create(self, ctx, props):
-        sqs = ctx.client("sqs")
-        for url in props["Queues"]:
-            sqs.set_queue_attributes(
-                QueueUrl=url, Attributes={"Policy": json_text(props["PolicyDocument"])}
-            )
-        return Provisioned(f"{ctx.stack_name}-{ctx.logical_id}")
+    def attach(self, ctx, target, document):
+        ctx.client("sqs").set_queue_attributes(
+            QueueUrl=target, Attributes={"Policy": json_text(document)}
+        )
 
-    def update(self, ctx, current, old, new):
-        self._reset(ctx, set(old["Queues"]) - set(new["Queues"]))
-        self.create(ctx, new)
-        return current
-
-    def delete(self, ctx, current, props):
-        self._reset(ctx, props["Queues"])
-
-    @staticmethod
-    def _reset(ctx, queues) -> None:
+    def detach(self, ctx, target):
         """Remove the policy, as deleting a QueuePolicy does (the queue may be gone already)."""
         sqs = ctx.client("sqs")
-        for url in queues:
-            ignore_missing(
-                lambda u=url: sqs.set_queue_attributes(QueueUrl=u, Attributes={"Policy": ""}),
-                "AWS.SimpleQueueService.NonExistentQueue",
-            )
+        ignore_missing(
+            lambda: sqs.set_queue_attributes(QueueUrl=target, Attributes={"Policy": ""}),
+            "AWS.SimpleQueueService.NonExistentQueue",
+        )
 
 
 HANDLERS = [QueueHandler(), QueuePolicyHandler()]
