@@ -26,6 +26,7 @@ from datalake import aws
 from datalake.lake import plan_requests
 from datalake.synthetic import generate_events
 from datalake.transforms import jobs
+from localcloud.apigateway.events import GatewayRequest, build_proxy_event
 
 pytestmark = pytest.mark.spark
 
@@ -44,15 +45,14 @@ SHIFTED = {
 
 
 def _api_event(body: bytes, request_id: str) -> dict:
-    """The API Gateway REST proxy event of one POST /ingest (the fields the handler reads)."""
-    headers = {"Content-Type": "application/json"}
-    return {
-        "resource": "/ingest", "path": "/ingest", "httpMethod": "POST", "headers": headers,
-        "multiValueHeaders": {k: [v] for k, v in headers.items()},
-        "requestContext": {"requestId": request_id, "stage": "prod", "resourcePath": "/ingest",
-                           "httpMethod": "POST", "identity": {"apiKey": "key"}},
-        "body": body.decode(), "isBase64Encoded": False,
-    }
+    """The proxy event API Gateway sends for one POST /ingest, as the local cloud builds it
+    (its requestTimeEpoch is read from the clock too)."""
+    request = GatewayRequest(
+        method="POST", path="/ingest", headers=[("Content-Type", "application/json")],
+        query={}, body=body, api_id="api", stage="prod", account_id="123456789012",
+        domain_name="api.execute-api.us-east-1.amazonaws.com", request_id=request_id,
+    )
+    return build_proxy_event(request, {"path": "/ingest"}, {}, {}, {"apiKey": "key"})
 
 
 def _ingestion_module():
